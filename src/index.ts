@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { apiVersionList, apiVersionSpecs } from "./generated/apiVersions.js";
-export type { ApiVersion, ApiVersionSpec, OperationSpec } from "./generated/apiVersions.js";
+export type { ApiVersion, ApiVersionSpec, OperationSpec, ModelSpec, ModelPropertySpec } from "./generated/apiVersions.js";
