@@ -1,0 +1,107 @@
+/**
+ * Azure clouds: where Azure Resource Manager lives in each one and which token scope it accepts.
+ */
+
+/** Resource Manager endpoint and token scope of one Azure cloud. */
+export interface AzureCloudEndpoints {
+  /** Base URL of Azure Resource Manager, without a trailing slash. */
+  readonly resourceManagerEndpoint: string;
+  /** Scope to request tokens for when calling {@link AzureCloudEndpoints.resourceManagerEndpoint}. */
+  readonly credentialScope: string;
+}
+
+/** The Azure clouds this package knows the Resource Manager endpoints of. */
+export const KnownAzureClouds = {
+  /** Azure public cloud. */
+  AzurePublicCloud: {
+    resourceManagerEndpoint: "https://management.azure.com",
+    credentialScope: "https://management.azure.com/.default",
+  },
+  /** Azure operated by 21Vianet (China). */
+  AzureChinaCloud: {
+    resourceManagerEndpoint: "https://management.chinacloudapi.cn",
+    credentialScope: "https://management.chinacloudapi.cn/.default",
+  },
+  /** Azure US Government. */
+  AzureUSGovernment: {
+    resourceManagerEndpoint: "https://management.usgovcloudapi.net",
+    credentialScope: "https://management.usgovcloudapi.net/.default",
+  },
+} as const satisfies Record<string, AzureCloudEndpoints>;
+
+/** Name of a cloud in {@link KnownAzureClouds}. */
+export type AzureCloudName = keyof typeof KnownAzureClouds;
+
+/** Cloud-related client options, as {@link resolveCloudEndpoints} reads them. */
+export interface CloudOptions {
+  /** A known cloud by name, or the endpoints of another one. Defaults to the public cloud. */
+  cloud?: AzureCloudName | AzureCloudEndpoints;
+  /** Resource Manager endpoint; use instead of `cloud`, for example for an emulator or a sovereign cloud. */
+  endpoint?: string;
+  /** Token scopes; defaults to the cloud's scope, or `<endpoint>/.default` with `endpoint`. */
+  credentialScopes?: string | string[];
+}
+
+/** Endpoint and scopes a client sends its requests with. */
+export interface ResolvedCloudEndpoints {
+  /** Resource Manager base URL, without a trailing slash. */
+  readonly endpoint: string;
+  /** Token scopes for that endpoint. */
+  readonly credentialScopes: string[];
+}
+
+/**
+ * Works out the Resource Manager endpoint and token scopes from `cloud`, or `endpoint` and
+ * `credentialScopes`. Throws when both `cloud` and `endpoint` are given or a value is malformed.
+ */
+export function resolveCloudEndpoints(options: CloudOptions): ResolvedCloudEndpoints {
+  const { cloud, endpoint, credentialScopes } = options;
+  if (cloud !== undefined && endpoint !== undefined) {
+    throw new Error(
+      `Options "cloud" (${JSON.stringify(cloud)}) and "endpoint" (${JSON.stringify(endpoint)}) are mutually exclusive: ` +
+        `pass a known cloud name, or an endpoint with its credentialScopes.`,
+    );
+  }
+  let base: AzureCloudEndpoints;
+  if (endpoint !== undefined) {
+    base = { resourceManagerEndpoint: endpoint, credentialScope: `${trimSlash(checkUrl("endpoint", endpoint))}/.default` };
+  } else if (cloud === undefined) {
+    base = KnownAzureClouds.AzurePublicCloud;
+  } else if (typeof cloud === "string") {
+    if (!Object.prototype.hasOwnProperty.call(KnownAzureClouds, cloud)) {
+      throw new Error(
+        `Option "cloud" has the value ${JSON.stringify(cloud)}, which is not a known cloud; ` +
+          `known clouds: ${Object.keys(KnownAzureClouds).join(", ")} (or pass { resourceManagerEndpoint, credentialScope }).`,
+      );
+    }
+    base = KnownAzureClouds[cloud];
+  } else {
+    checkUrl("cloud.resourceManagerEndpoint", cloud.resourceManagerEndpoint);
+    base = cloud;
+  }
+  const scopes = credentialScopes === undefined ? [base.credentialScope] : ([] as string[]).concat(credentialScopes);
+  if (scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.length === 0)) {
+    throw new Error(`Option "credentialScopes" has the value ${JSON.stringify(credentialScopes)}; it must be one or more non-empty strings.`);
+  }
+  return { endpoint: trimSlash(base.resourceManagerEndpoint), credentialScopes: scopes };
+}
+
+function checkUrl(name: string, value: unknown): string {
+  let ok = false;
+  if (typeof value === "string") {
+    try {
+      const url = new URL(value);
+      ok = url.protocol === "https:" || url.protocol === "http:";
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    throw new Error(`Option "${name}" has the value ${JSON.stringify(value)}; it must be an absolute http(s) URL.`);
+  }
+  return value as string;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

@@ -1,0 +1,125 @@
+/**
+ * Paged listings on top of the generated iterators: `maxPageSize` on every list operation (server
+ * `$top` where the operation has it, client-side re-chunking otherwise) and continuation tokens
+ * that are plain strings, valid in another process.
+ */
+import type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
+
+const pageTokens = new WeakMap<object, string>();
+const tokenPrefix = "armmi1.";
+
+/**
+ * The continuation token of a page returned by `byPage()` of any listing of this package, or
+ * `undefined` on the last page. Pass it as `byPage({ continuationToken })` — in this process or
+ * another one — to resume after that page.
+ */
+export function getContinuationToken(page: unknown): string | undefined {
+  return typeof page === "object" && page !== null ? pageTokens.get(page) : undefined;
+}
+
+/** Position inside a server page: the link that fetched it (`null` for the first request) and an item offset. */
+interface Position {
+  link: string | null;
+  offset: number;
+}
+
+function encodePosition(position: Position): string {
+  return tokenPrefix + Buffer.from(JSON.stringify({ l: position.link, o: position.offset }), "utf8").toString("base64url");
+}
+
+function decodeToken(token: unknown): Position {
+  if (typeof token !== "string" || token.length === 0) {
+    throw new Error(`Page setting "continuationToken" has the value ${JSON.stringify(token)}; it must be a non-empty string from getContinuationToken().`);
+  }
+  if (!token.startsWith(tokenPrefix)) return { link: token, offset: 0 };
+  try {
+    const raw = JSON.parse(Buffer.from(token.slice(tokenPrefix.length), "base64url").toString("utf8")) as { l?: unknown; o?: unknown };
+    if ((raw.l === null || typeof raw.l === "string") && Number.isSafeInteger(raw.o) && (raw.o as number) >= 0) {
+      return { link: raw.l, offset: raw.o as number };
+    }
+  } catch {
+    // Reported below with the value.
+  }
+  throw new Error(`Page setting "continuationToken" has the value ${JSON.stringify(token)}, which is not a token this package issued.`);
+}
+
+function checkMaxPageSize(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`Page setting "maxPageSize" has the value ${JSON.stringify(value)}; it must be a positive integer.`);
+  }
+  return value;
+}
+
+/** The server pages of one listing, as the generated client returns them. */
+export interface ServerPages<T> {
+  /** The generated `byPage`, started from a server next link or from the first request. */
+  byPage(settings?: { continuationToken?: string }): AsyncIterableIterator<T[]>;
+  /** The generated `getContinuationToken`: a server page's next link. */
+  nextLink(page: T[]): string | undefined;
+}
+
+/** One list operation, as {@link createPagedIterator} drives it. */
+export interface PagedOperation<T> {
+  /** Whether the operation takes a `$top` page size the server honours. */
+  readonly supportsTop: boolean;
+  /**
+   * Prepares the listing before any request: validates, loads the generated client. `top` is the
+   * server page size to ask for on the first request, when the operation supports it.
+   */
+  open(top: number | undefined): Promise<ServerPages<T>>;
+  /** Converts an error thrown while listing into the error the caller sees. */
+  mapError(error: unknown): unknown;
+}
+
+/**
+ * An iterator over the items of a listing, loading pages one at a time as they are consumed, with
+ * `byPage({ continuationToken, maxPageSize })`. Nothing is sent until the first `next()`.
+ */
+export function createPagedIterator<T>(operation: PagedOperation<T>): PagedAsyncIterableIterator<T, T[], PageSettings> {
+  const byPage = (settings: PageSettings = {}): AsyncIterableIterator<T[]> =>
+    withErrors(pagesOf(operation, settings), operation.mapError);
+  async function* items(): AsyncIterableIterator<T> {
+    for await (const page of byPage()) yield* page;
+  }
+  const iterator = items();
+  return {
+    next: () => iterator.next(),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    byPage,
+  };
+}
+
+async function* pagesOf<T>(operation: PagedOperation<T>, settings: PageSettings): AsyncIterableIterator<T[]> {
+  const maxPageSize = checkMaxPageSize(settings.maxPageSize);
+  const start: Position =
+    settings.continuationToken === undefined ? { link: null, offset: 0 } : decodeToken(settings.continuationToken);
+  const top = operation.supportsTop && start.link === null ? maxPageSize : undefined;
+  const server = await operation.open(top);
+  let link = start.link;
+  let offset = start.offset;
+  for await (const serverPage of server.byPage(link === null ? undefined : { continuationToken: link })) {
+    const nextLink = server.nextLink(serverPage);
+    const size = maxPageSize ?? Math.max(serverPage.length - offset, 1);
+    do {
+      const end = Math.min(offset + size, serverPage.length);
+      const page = serverPage.slice(offset, end);
+      const token = end < serverPage.length ? encodePosition({ link, offset: end }) : nextLink;
+      if (token !== undefined) pageTokens.set(page, token);
+      offset = end;
+      yield page;
+    } while (offset < serverPage.length);
+    link = nextLink ?? null;
+    offset = 0;
+  }
+}
+
+async function* withErrors<T>(pages: AsyncIterableIterator<T[]>, mapError: (error: unknown) => unknown): AsyncIterableIterator<T[]> {
+  try {
+    yield* pages;
+  } catch (error) {
+    throw mapError(error);
+  }
+}
