@@ -1,0 +1,169 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RestError } from "@azure/core-rest-pipeline";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import {
+  KnownAzureClouds,
+  ManagedIdentityValidationError,
+  ManagedServiceIdentityClient,
+  ResourceNotFoundError,
+} from "../../src/index.js";
+import { packageName, packageVersion } from "../../src/customizations/userAgent.js";
+import { arm, identity, identityPath, RecordingCredential, subscriptionId } from "./helpers.js";
+
+interface Seen {
+  method: string;
+  url: URL;
+  headers: Headers;
+}
+const seen: Seen[] = [];
+const server = setupServer(
+  http.all("*", ({ request }) => {
+    seen.push({ method: request.method, url: new URL(request.url), headers: request.headers });
+    return undefined;
+  }),
+  http.get(`*/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:name`, ({ params }) =>
+    params.name === "missing"
+      ? HttpResponse.json(
+          { error: { code: "ResourceNotFound", message: "The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/missing' under resource group 'rg' was not found." } },
+          { status: 404 },
+        )
+      : HttpResponse.json(identity(String(params.rg), String(params.name))),
+  ),
+  http.get(`*/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:name/federatedIdentityCredentials/:fic`, ({ params }) =>
+    HttpResponse.json({ id: "x", name: params.fic, properties: { issuer: "https://issuer.example", subject: "s", audiences: ["api://AzureADTokenExchange"] } }),
+  ),
+  http.get(`*/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`, () =>
+    HttpResponse.json({ error: { code: "ResourceNotFound", message: "Subscription not found." } }, { status: 404 }),
+  ),
+  http.get(`${arm}/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm/providers/Microsoft.ManagedIdentity/identities/default`, () =>
+    HttpResponse.json({ id: "x", name: "default", location: "westeurope", properties: { principalId: "2a3b1e4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d" } }),
+  ),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+beforeEach(() => {
+  seen.length = 0;
+});
+afterAll(() => server.close());
+
+describe("API versions on the wire", () => {
+  it("each group calls the generated client of its resolved version, with that version's api-version only", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, {
+      profile: { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" },
+    });
+    await client.userAssignedIdentities.get("rg", "id1");
+    await client.federatedIdentityCredentials.get("rg", "id1", "fic1");
+    expect(seen.map((s) => s.url.searchParams.getAll("api-version"))).toEqual([["2022-01-31-preview"], ["2024-11-30"]]);
+  });
+
+  it("the default profile sends the newest stable version", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
+    const result = await client.userAssignedIdentities.get("rg", "id1");
+    expect(result.name).toBe("id1");
+    expect(seen[0].url.searchParams.get("api-version")).toBe("2026-05-31");
+  });
+
+  it("sends a system-assigned scope given with its leading slash to the right URL", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), { apiVersion: "2018-11-30" });
+    const result = await client.systemAssignedIdentities.getByScope(
+      `/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`,
+    );
+    expect(result.principalId).toBe("2a3b1e4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d");
+  });
+});
+
+describe("user agent", () => {
+  it("names this package and version after the caller's prefix", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { userAgentOptions: { userAgentPrefix: "my-tool/2.0" } });
+    await client.userAssignedIdentities.get("rg", "id1");
+    expect(seen[0].headers.get("user-agent")).toMatch(new RegExp(`^my-tool/2\\.0 ${packageName}/${packageVersion.replace(/\./g, "\\.")} `));
+  });
+
+  it("sends the version package.json declares", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { name: string; version: string };
+    expect([packageName, packageVersion]).toEqual([pkg.name, pkg.version]);
+  });
+});
+
+describe("validation before any request", () => {
+  it("rejects a bad subscription id at construction", () => {
+    expect(() => new ManagedServiceIdentityClient(new RecordingCredential(), "not-a-guid")).toThrow(ManagedIdentityValidationError);
+  });
+
+  it("rejects bad arguments of an operation without sending anything", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
+    const error = await client.userAssignedIdentities.get("rg", "a").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as ManagedIdentityValidationError).parameter).toBe("resourceName");
+    expect((error as ManagedIdentityValidationError).value).toBe("a");
+    const listError = await client.federatedIdentityCredentials.list("bad/rg", "id1").next().catch((e: unknown) => e);
+    expect(listError).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((listError as ManagedIdentityValidationError).parameter).toBe("resourceGroupName");
+    const bodyError = await client.userAssignedIdentities.createOrUpdate("rg", "id1", null as never).catch((e: unknown) => e);
+    expect(bodyError).toBeInstanceOf(ManagedIdentityValidationError);
+    expect(seen).toEqual([]);
+  });
+
+  it("validation: false sends the arguments as they are", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { validation: false });
+    await client.userAssignedIdentities.get("rg", "a");
+    expect(seen.map((s) => s.url.pathname)).toEqual([identityPath("rg", "a")]);
+  });
+});
+
+describe("typed errors", () => {
+  it("operations throw the RestError subclass of the ARM error", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
+    const error = await client.userAssignedIdentities.get("rg", "missing").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceNotFoundError);
+    expect(error).toBeInstanceOf(RestError);
+    expect((error as ResourceNotFoundError).statusCode).toBe(404);
+    expect((error as ResourceNotFoundError).code).toBe("ResourceNotFound");
+  });
+
+  it("listings throw it too, from items and from pages", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
+    await expect(client.userAssignedIdentities.listBySubscription().next()).rejects.toBeInstanceOf(ResourceNotFoundError);
+    await expect(client.userAssignedIdentities.listBySubscription().byPage({ maxPageSize: 2 }).next()).rejects.toBeInstanceOf(ResourceNotFoundError);
+  });
+});
+
+describe("clouds", () => {
+  it.each([
+    ["AzureChinaCloud", "management.chinacloudapi.cn"],
+    ["AzureUSGovernment", "management.usgovcloudapi.net"],
+    ["AzurePublicCloud", "management.azure.com"],
+  ] as const)("%s: sends to its Resource Manager and asks tokens for its scope", async (cloud, host) => {
+    const credential = new RecordingCredential();
+    const client = new ManagedServiceIdentityClient(credential, subscriptionId, { cloud });
+    await client.userAssignedIdentities.get("rg", "id1");
+    expect(seen[0].url.host).toBe(host);
+    expect(credential.scopes).toEqual([[`https://${host}/.default`]]);
+    expect(KnownAzureClouds[cloud].credentialScope).toBe(`https://${host}/.default`);
+  });
+
+  it("an explicit endpoint and scopes are used as given", async () => {
+    const credential = new RecordingCredential();
+    const client = new ManagedServiceIdentityClient(credential, subscriptionId, {
+      endpoint: "https://arm.contoso.example/",
+      credentialScopes: ["https://arm.contoso.example/custom"],
+    });
+    await client.userAssignedIdentities.get("rg", "id1");
+    expect(seen[0].url.origin).toBe("https://arm.contoso.example");
+    expect(credential.scopes).toEqual([["https://arm.contoso.example/custom"]]);
+  });
+
+  it("rejects cloud with endpoint, and unknown clouds", () => {
+    const credential = new RecordingCredential();
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureChinaCloud", endpoint: "https://x.example" })).toThrow(
+      /Options "cloud" \("AzureChinaCloud"\) and "endpoint" \("https:\/\/x.example"\) are mutually exclusive/,
+    );
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureGermanCloud" as never })).toThrow(
+      /Option "cloud" has the value "AzureGermanCloud", which is not a known cloud; known clouds: AzurePublicCloud, AzureChinaCloud, AzureUSGovernment/,
+    );
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "management.azure.com" })).toThrow(
+      /Option "endpoint" has the value "management.azure.com"; it must be an absolute http\(s\) URL/,
+    );
+  });
+});
