@@ -1,0 +1,184 @@
+import { AzureLogger, setLogLevel } from "@azure/logger";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { ConcurrentFederatedCredentialWriteError, ManagedServiceIdentityClient } from "../../src/index.js";
+import { arm, RecordingCredential, subscriptionId } from "./helpers.js";
+
+const ficPath = `${arm}/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:identity/federatedIdentityCredentials`;
+
+/** Per identity (lowercased rg/identity): writes in flight now, and the most ever in flight together. */
+const inFlight = new Map<string, number>();
+let maxPerIdentity = 0;
+let maxOverall = 0;
+let overall = 0;
+/** Credentials the fake service holds, per identity. */
+const stored = new Map<string, Record<string, unknown>[]>();
+const writes: string[] = [];
+/** Statuses to answer the next PUTs with before succeeding. */
+let conflictsToAnswer = 0;
+/** Resolves when a write on another identity has arrived, so a write on this one can wait for it. */
+let arrivals: ((key: string) => void)[] = [];
+
+/** How long a write waits for one on another identity; long only where overlap is expected. */
+let holdMs = 50;
+
+function waitForWriteOnOtherIdentity(key: string): Promise<void> {
+  const othersInFlight = [...inFlight].some(([other, count]) => other !== key && count > 0);
+  if (othersInFlight) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, holdMs);
+    arrivals.push((other) => {
+      if (other !== key) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+async function write(rg: string, identity: string, handler: () => Response | Promise<Response>): Promise<Response> {
+  const key = `${rg}/${identity}`.toLowerCase();
+  for (const notify of arrivals) notify(key);
+  arrivals = [];
+  const now = (inFlight.get(key) ?? 0) + 1;
+  inFlight.set(key, now);
+  overall += 1;
+  maxPerIdentity = Math.max(maxPerIdentity, now);
+  maxOverall = Math.max(maxOverall, overall);
+  try {
+    // Stay in flight until a write on another identity arrives (or a while passes), so that
+    // overlapping writes are seen whenever the client lets them overlap.
+    await waitForWriteOnOtherIdentity(key);
+    return await handler();
+  } finally {
+    inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
+    overall -= 1;
+  }
+}
+
+const server = setupServer(
+  http.put(`${ficPath}/:name`, async ({ params, request }) => {
+    const rg = String(params.rg);
+    const identity = String(params.identity);
+    const body = (await request.json()) as { properties: Record<string, unknown> };
+    writes.push(`${identity}/${String(params.name)}`);
+    return write(rg, identity, () => {
+      if (conflictsToAnswer > 0) {
+        conflictsToAnswer -= 1;
+        return HttpResponse.json(
+          {
+            error: {
+              code: "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity",
+              message: "Too many Federated Identity Credentials are written concurrently for the managed identity.",
+            },
+          },
+          { status: 409 },
+        );
+      }
+      const credential = { id: `${request.url.split("?")[0]}`, name: String(params.name), properties: body.properties };
+      const key = `${rg}/${identity}`.toLowerCase();
+      stored.set(key, [...(stored.get(key) ?? []).filter((c) => c.name !== params.name), credential]);
+      return HttpResponse.json(credential, { status: 201 });
+    });
+  }),
+  http.delete(`${ficPath}/:name`, ({ params }) => {
+    writes.push(`${String(params.identity)}/${String(params.name)}`);
+    return write(String(params.rg), String(params.identity), () => new HttpResponse(null, { status: 204 }));
+  }),
+  http.get(ficPath, ({ params }) => HttpResponse.json({ value: stored.get(`${String(params.rg)}/${String(params.identity)}`.toLowerCase()) ?? [] })),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+beforeEach(() => {
+  inFlight.clear();
+  stored.clear();
+  writes.length = 0;
+  maxPerIdentity = 0;
+  maxOverall = 0;
+  conflictsToAnswer = 0;
+  holdMs = 50;
+});
+afterAll(() => server.close());
+
+const credential = (n: number) => ({ issuer: "https://token.actions.githubusercontent.com", subject: `repo:contoso/app:environment:e${n}`, audiences: ["api://AzureADTokenExchange"] });
+const newClient = (options = {}) => new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, options);
+
+describe("federated identity credential writes go through one queue per client", () => {
+  it("two concurrent writes on one identity never overlap on the wire (names differ in case only)", async () => {
+    const client = newClient();
+    await Promise.all([
+      client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
+      client.federatedIdentityCredentials.createOrUpdate("RG", "ID1", "fic2", credential(2)),
+      client.federatedIdentityCredentials.delete("rg", "id1", "fic3"),
+    ]);
+    expect(writes).toEqual(["id1/fic1", "ID1/fic2", "id1/fic3"]);
+    expect(maxPerIdentity).toBe(1);
+  });
+
+  it("writes on two identities do overlap", async () => {
+    // Each write stays in flight until the other identity's arrives: only overlap lets this end early.
+    holdMs = 15_000;
+    const client = newClient();
+    await Promise.all([
+      client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
+      client.federatedIdentityCredentials.createOrUpdate("rg", "id2", "fic1", credential(1)),
+    ]);
+    expect(maxPerIdentity).toBe(1);
+    expect(maxOverall).toBe(2);
+  });
+
+  it("retries the concurrent-write conflict with the configured delays, and logs the retry", async () => {
+    conflictsToAnswer = 1;
+    const logged: string[] = [];
+    const original = AzureLogger.log;
+    AzureLogger.log = (...args: unknown[]) => logged.push(args.join(" "));
+    setLogLevel("warning");
+    try {
+      const client = newClient({ federatedCredentialRetry: { retryDelaysInMs: [1] } });
+      const result = await client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1));
+      expect(result.name).toBe("fic1");
+    } finally {
+      AzureLogger.log = original;
+      setLogLevel();
+    }
+    expect(writes).toEqual(["id1/fic1", "id1/fic1"]);
+    expect(logged.some((line) => /arm-managed-identity:warning Retrying federatedIdentityCredentials.createOrUpdate on rg\/id1/.test(line))).toBe(true);
+  });
+
+  it("surfaces the conflict as its typed error once retries run out", async () => {
+    conflictsToAnswer = 2;
+    const client = newClient({ federatedCredentialRetry: { maxRetries: 1, retryDelaysInMs: [1] } });
+    await expect(client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1))).rejects.toBeInstanceOf(
+      ConcurrentFederatedCredentialWriteError,
+    );
+  });
+});
+
+describe("federatedIdentityCredentials.ensure", () => {
+  it("creates a missing credential with the default audience, then finds it without writing", async () => {
+    const client = newClient();
+    const first = await client.federatedIdentityCredentials.ensure("rg", "id1", "github", {
+      issuer: "https://token.actions.githubusercontent.com",
+      subject: "repo:contoso/app:ref:refs/heads/main",
+    });
+    expect(first.created).toBe(true);
+    expect(first.credential.audiences).toEqual(["api://AzureADTokenExchange"]);
+    const second = await client.federatedIdentityCredentials.ensure("rg", "id1", "other-name", {
+      issuer: "https://token.actions.githubusercontent.com",
+      subject: "repo:contoso/app:ref:refs/heads/main",
+    });
+    expect(second.created).toBe(false);
+    expect(second.credential.name).toBe("github");
+    expect(writes).toEqual(["id1/github"]);
+  });
+
+  it("runs in the same queue as the other writes on that identity", async () => {
+    const client = newClient();
+    await Promise.all([
+      client.federatedIdentityCredentials.ensure("rg", "id1", "fic-a1", credential(1)),
+      client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic-a2", credential(2)),
+      client.federatedIdentityCredentials.ensure("rg", "id1", "fic-a3", credential(3)),
+    ]);
+    expect(maxPerIdentity).toBe(1);
+    expect(writes).toEqual(["id1/fic-a1", "id1/fic-a2", "id1/fic-a3"]);
+  });
+});
