@@ -301,7 +301,7 @@ export function validateIssuerUrl(issuer: unknown, parameter = "issuer"): void {
   }
 }
 
-/** Names of the properties of the model a `ref` chain leads to (flattened `properties` included). */
+/** Whether a model, through its `ref`s and `allOf` parents (flattened `properties` included), has the property. */
 function modelHasProperty(spec: ApiVersionSpec, model: string, property: string): boolean {
   const seen = new Set<string>();
   const visit = (name: string): boolean => {
