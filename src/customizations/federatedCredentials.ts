@@ -5,8 +5,8 @@
 import { isConcurrentFederatedCredentialWriteError } from "./errors.js";
 import {
   ManagedIdentityValidationError,
-  checkFederatedCredentialProperties,
   validateFederatedCredentialName,
+  validateFederatedCredentialProperties,
   validateIdentityName,
   validateResourceGroupName,
 } from "./validation.js";
@@ -280,7 +280,7 @@ export async function ensureFederatedIdentityCredential<T extends FederatedCrede
     ...(credential.claimsMatchingExpression !== undefined ? { claimsMatchingExpression: credential.claimsMatchingExpression } : {}),
   };
   // Whether the API version accepts a claims expression is the service's (or the versioned client's) call.
-  checkFederatedCredentialProperties(wanted, "credential", "allowed");
+  validateFederatedCredentialProperties(wanted, "credential");
   const abortSignal = options?.abortSignal;
 
   const lookUpAndWrite = async (): Promise<EnsureFederatedIdentityCredentialResult<T>> => {

@@ -350,11 +350,20 @@ export function validateFederatedCredential(version: ApiVersion, body: unknown, 
 }
 
 /**
- * Shared by {@link validateFederatedCredential} and the helpers that build credentials without a
- * version; `claims` is "allowed" or the reason a claims expression is refused.
- * @internal
+ * Checks a federated identity credential without an API version at hand: as
+ * {@link validateFederatedCredential}, with `claimsMatchingExpression` accepted in place of
+ * `subject` (whether the version in use supports it is left to the service or to
+ * {@link validateFederatedCredential}).
+ * @param body - the flattened credential (`{ issuer, subject, audiences, claimsMatchingExpression }`)
+ * @param parameter - the name used in error messages
+ * @throws {@link ManagedIdentityValidationError} when a property breaks a rule
  */
-export function checkFederatedCredentialProperties(body: unknown, parameter: string, claims: string): void {
+export function validateFederatedCredentialProperties(body: unknown, parameter = "credential"): void {
+  checkFederatedCredentialProperties(body, parameter, "allowed");
+}
+
+/** The credential rules; `claims` is "allowed" or the reason a claims expression is refused. */
+function checkFederatedCredentialProperties(body: unknown, parameter: string, claims: string): void {
   if (!isPlainObject(body)) {
     throw new ManagedIdentityValidationError(parameter, body, rules.body);
   }

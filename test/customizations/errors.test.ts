@@ -7,7 +7,7 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { RestError, isRestError } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { ManagedServiceIdentityClient } from "arm-managed-identity/2024-11-30";
+import { ManagedServiceIdentityClient } from "../../src/generated/2024-11-30/index";
 import {
   AuthenticationFailedError,
   BadRequestError,

@@ -2,8 +2,8 @@ import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { RestError } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { ManagedServiceIdentityClient } from "arm-managed-identity/2024-11-30";
-import { ManagedServiceIdentityClient as PreviewClient } from "arm-managed-identity/2025-01-31-preview";
+import { ManagedServiceIdentityClient } from "../../src/generated/2024-11-30/index";
+import { ManagedServiceIdentityClient as PreviewClient } from "../../src/generated/2025-01-31-preview/index";
 import {
   DEFAULT_FEDERATED_CREDENTIAL_RETRY_DELAYS_IN_MS,
   FederatedCredentialWriteQueue,

@@ -4,6 +4,7 @@ import {
   normalizeScope,
   validateFederatedCredential,
   validateFederatedCredentialName,
+  validateFederatedCredentialProperties,
   validateIdentity,
   validateIdentityName,
   validateIssuerUrl,
@@ -248,6 +249,22 @@ describe("subject XOR claimsMatchingExpression rule", () => {
   });
   it("refuses a body that is not an object", () => {
     expectInvalid(() => validateFederatedCredential("2024-11-30", null), "parameters", null, /must be an object/);
+  });
+});
+
+describe("version-independent credential check", () => {
+  it("accepts a claims expression or a subject, refuses both, names parameters under 'credential'", () => {
+    const expression = { value: "claims['sub'] matches 'repo:o/*'", languageVersion: 1 };
+    const { subject: _omitted, ...withoutSubject } = FIC;
+    validateFederatedCredentialProperties(FIC);
+    validateFederatedCredentialProperties({ ...withoutSubject, claimsMatchingExpression: expression });
+    expectInvalid(
+      () => validateFederatedCredentialProperties({ ...FIC, claimsMatchingExpression: expression }),
+      "credential.claimsMatchingExpression",
+      expression,
+      /not both/,
+    );
+    expectInvalid(() => validateFederatedCredentialProperties({ ...FIC, issuer: "ftp://x" }), "credential.issuer", "ftp://x", /https/);
   });
 });
 
