@@ -260,8 +260,8 @@ export class EmulatorEngine {
 
 /** Decodes path segments; bad percent-encoding is a 400, not a crash. */
 function decodeSegments(rawPath: string): string[] {
-  const parts = rawPath.split("/").filter((s, i) => i > 0 || s !== "");
-  if (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
+  // Clients join `/{scope}` templates with scopes that start with '/': ARM collapses empty segments.
+  const parts = rawPath.split("/").filter((s) => s !== "");
   return parts.map((part) => {
     try {
       return decodeURIComponent(part);
