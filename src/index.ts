@@ -31,6 +31,7 @@ export type { AzureCloudEndpoints, AzureCloudName, CloudOptions } from "./custom
 export { OperationNotAvailableError } from "./customizations/operationGroups.js";
 export type {
   ClientOperationGroups,
+  FederatedIdentityCredentialModel,
   FederatedIdentityCredentialsEnsure,
   FederatedIdentityCredentialsOperations,
   GeneratedOperationGroup,

@@ -19,7 +19,7 @@ import { retryLoggingPolicy } from "./retryLogging.js";
 import { userAgentPrefix } from "./userAgent.js";
 import { validateSubscriptionId } from "./validation.js";
 
-/** Options of {@link ManagedServiceIdentityClient}. */
+/** Options of `ManagedServiceIdentityClient`. */
 export interface ManagedServiceIdentityClientOptions extends CommonClientOptions, CloudOptions, ProfileOptions {
   /** Set to `false` to send arguments without client-side validation. Default `true`. */
   validation?: boolean;
@@ -27,7 +27,7 @@ export interface ManagedServiceIdentityClientOptions extends CommonClientOptions
   federatedCredentialRetry?: FederatedCredentialRetryOptions;
 }
 
-/** Members of {@link ManagedServiceIdentityClient} besides its operation groups. */
+/** Members of `ManagedServiceIdentityClient` besides its operation groups. */
 export interface ManagedServiceIdentityClientProperties<R extends GroupVersions> {
   /** The subscription the client works in, if one was given. */
   readonly subscriptionId?: string;
@@ -43,7 +43,7 @@ export interface ManagedServiceIdentityClientProperties<R extends GroupVersions>
 export type ManagedServiceIdentityClient<R extends GroupVersions = LatestProfileVersions> =
   ManagedServiceIdentityClientProperties<R> & ClientOperationGroups<R>;
 
-/** Constructor of {@link ManagedServiceIdentityClient}, with the same overloads as `@azure/arm-msi`. */
+/** Constructor of `ManagedServiceIdentityClient`, with the same overloads as `@azure/arm-msi`. */
 export interface ManagedServiceIdentityClientConstructor {
   /**
    * Creates a client for one subscription.

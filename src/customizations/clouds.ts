@@ -32,7 +32,7 @@ export const KnownAzureClouds = {
 /** Name of a cloud in {@link KnownAzureClouds}. */
 export type AzureCloudName = keyof typeof KnownAzureClouds;
 
-/** Cloud-related client options, as {@link resolveCloudEndpoints} reads them. */
+/** Cloud-related options of the client. */
 export interface CloudOptions {
   /** A known cloud by name, or the endpoints of another one. Defaults to the public cloud. */
   cloud?: AzureCloudName | AzureCloudEndpoints;

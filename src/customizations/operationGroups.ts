@@ -1,5 +1,5 @@
 /**
- * The operation groups of {@link ManagedServiceIdentityClient}: per-version types derived from the
+ * The operation groups of `ManagedServiceIdentityClient`: per-version types derived from the
  * generated clients, and the run-time wrappers (validation, typed errors, FIC write queue, lazy load).
  */
 import type { PageSettings, PagedAsyncIterableIterator } from "@azure/core-paging";
@@ -28,10 +28,8 @@ export type GeneratedOperationGroup<G extends OperationGroupName, V> = V extends
     : never
   : never;
 
-type FicGroup<V> = GeneratedOperationGroup<"federatedIdentityCredentials", V>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type FicModel<V> = FicGroup<V> extends { get(...args: any[]): Promise<infer M> } ? M : never;
+/** The federated identity credential model of API version(s) `V`. */
+export type FederatedIdentityCredentialModel<V> = GeneratedOperationGroup<"federatedIdentityCredentials", V> extends { get(...args: never[]): Promise<infer M> } ? M : never;
 
 /** Additions to the generated federated identity credential operations. */
 export interface FederatedIdentityCredentialsEnsure<TCredential> {
@@ -56,7 +54,7 @@ export interface FederatedIdentityCredentialsEnsure<TCredential> {
 
 /** Federated identity credential operations of API version(s) `V`, with `ensure`. */
 export type FederatedIdentityCredentialsOperations<V> = GeneratedOperationGroup<"federatedIdentityCredentials", V> &
-  FederatedIdentityCredentialsEnsure<FicModel<V>>;
+  FederatedIdentityCredentialsEnsure<FederatedIdentityCredentialModel<V>>;
 
 /** Operation group `G` as the client exposes it for API version(s) `V`. */
 export type OperationGroup<G extends OperationGroupName, V> = G extends "federatedIdentityCredentials"
