@@ -7,6 +7,7 @@ export { apiVersionList, apiVersionSpecs } from "./generated/apiVersions.js";
 export type { ApiVersion, ApiVersionSpec, GeneratedModules, OperationSpec, ModelSpec, ModelPropertySpec } from "./generated/apiVersions.js";
 export { ManagedServiceIdentityClient } from "./customizations/client.js";
 export type {
+  ExclusiveVersionOptions,
   ManagedServiceIdentityClientConstructor,
   ManagedServiceIdentityClientOptions,
   ManagedServiceIdentityClientProperties,

@@ -43,6 +43,11 @@ export interface ManagedServiceIdentityClientProperties<R extends GroupVersions>
 export type ManagedServiceIdentityClient<R extends GroupVersions = LatestProfileVersions> =
   ManagedServiceIdentityClientProperties<R> & ClientOperationGroups<R>;
 
+/** Rejects, at compile time, options that set both `apiVersion` and `profile`. */
+export type ExclusiveVersionOptions<O> = O extends { readonly apiVersion: ApiVersion; readonly profile: unknown }
+  ? { readonly "apiVersion and profile are mutually exclusive": never }
+  : unknown;
+
 /** Constructor of `ManagedServiceIdentityClient`, with the same overloads as `@azure/arm-msi`. */
 export interface ManagedServiceIdentityClientConstructor {
   /**
@@ -54,7 +59,7 @@ export interface ManagedServiceIdentityClientConstructor {
   new <const O extends ManagedServiceIdentityClientOptions = {}>(
     credential: TokenCredential,
     subscriptionId: string,
-    options?: O,
+    options?: O & ExclusiveVersionOptions<O>,
   ): ManagedServiceIdentityClient<ResolvedGroupVersions<O>>;
   /**
    * Creates a client without a subscription (for `operations.list` and `systemAssignedIdentities`).
@@ -63,7 +68,7 @@ export interface ManagedServiceIdentityClientConstructor {
    */
   new <const O extends ManagedServiceIdentityClientOptions = {}>(
     credential: TokenCredential,
-    options?: O,
+    options?: O & ExclusiveVersionOptions<O>,
   ): ManagedServiceIdentityClient<ResolvedGroupVersions<O>>;
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RestError } from "@azure/core-rest-pipeline";
+import { AzureLogger, setLogLevel } from "@azure/logger";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import {
@@ -18,11 +19,15 @@ interface Seen {
   headers: Headers;
 }
 const seen: Seen[] = [];
+let flakyAnswers = 0;
 const server = setupServer(
   http.all("*", ({ request }) => {
     seen.push({ method: request.method, url: new URL(request.url), headers: request.headers });
     return undefined;
   }),
+  http.get(`*/subscriptions/${subscriptionId}/resourceGroups/flaky/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1`, () =>
+    flakyAnswers-- > 0 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json(identity("flaky", "id1")),
+  ),
   http.get(`*/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:name`, ({ params }) =>
     params.name === "missing"
       ? HttpResponse.json(
@@ -165,5 +170,32 @@ describe("clouds", () => {
     expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "management.azure.com" })).toThrow(
       /Option "endpoint" has the value "management.azure.com"; it must be an absolute http\(s\) URL/,
     );
+  });
+});
+
+describe("logging", () => {
+  const logged: string[] = [];
+  const original = AzureLogger.log;
+  beforeEach(() => {
+    logged.length = 0;
+    AzureLogger.log = (...args: unknown[]) => logged.push(args.join(" "));
+    setLogLevel("info");
+  });
+  afterEach(() => {
+    AzureLogger.log = original;
+    setLogLevel();
+  });
+
+  it("logs the resolved API versions at construction (info)", () => {
+    new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { profile: { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" } });
+    expect(logged).toContainEqual(expect.stringMatching(/^azure:arm-managed-identity:info ManagedServiceIdentityClient API versions: .*userAssignedIdentities=2022-01-31-preview, federatedIdentityCredentials=2024-11-30, flexibleFederatedIdentityCredentials=\(absent\)/));
+  });
+
+  it("logs pipeline retries (warning)", async () => {
+    flakyAnswers = 1;
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { retryOptions: { maxRetries: 2, retryDelayInMs: 1, maxRetryDelayInMs: 2 } });
+    const result = await client.userAssignedIdentities.get("flaky", "id1");
+    expect(result.name).toBe("id1");
+    expect(logged).toContainEqual(expect.stringMatching(/^azure:arm-managed-identity:warning Retrying GET https:\/\/management.azure.com\/subscriptions\/.*\/resourceGroups\/flaky\/.*\/id1 \(attempt 2\)\.$/));
   });
 });

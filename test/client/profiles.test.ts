@@ -1,5 +1,6 @@
 import { apiVersionList, apiVersionSpecs, KnownProfiles, ManagedServiceIdentityClient, OperationNotAvailableError } from "../../src/index.js";
 import { resolveGroupVersions } from "../../src/customizations/profiles.js";
+import type { ManagedServiceIdentityClientOptions } from "../../src/index.js";
 import { RecordingCredential, subscriptionId } from "./helpers.js";
 
 const credential = new RecordingCredential();
@@ -56,7 +57,7 @@ describe("profile resolution", () => {
   });
 
   it("rejects apiVersion together with profile", () => {
-    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-11-30", profile: "Latest" })).toThrow(
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-11-30", profile: "Latest" } as ManagedServiceIdentityClientOptions)).toThrow(
       /Options "apiVersion" \("2024-11-30"\) and "profile" \("Latest"\) are mutually exclusive/,
     );
   });

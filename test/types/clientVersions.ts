@@ -85,6 +85,8 @@ export async function profiles(): Promise<void> {
   // @ts-expect-error the default version has no federated credentials
   defaultOnly.federatedIdentityCredentials;
 
+  // @ts-expect-error apiVersion and profile are mutually exclusive
+  new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-11-30", profile: "Latest" });
   // @ts-expect-error not an API version
   new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-12-01" });
   // @ts-expect-error not an operation group
