@@ -138,6 +138,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       })
       .catch(() => res.socket?.destroy());
   });
+  armServer.on("clientError", (err, socket) => {
+    // Unparseable HTTP still gets an ARM error envelope rather than a bare 400.
+    const body = JSON.stringify(new ArmError(400, "BadRequest", `The request could not be parsed as HTTP: ${(err as Error).message}.`).toBody());
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    else socket.destroy();
+  });
   const tokenServer = createHttpServer((req, res) => {
     readBody(req)
       .then((body) => send(res, engine.handleToken(toEmulatorRequest(req, body === "tooLarge" ? Buffer.alloc(0) : body, "", "http"))))

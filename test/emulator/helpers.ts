@@ -47,7 +47,12 @@ export function send(
     const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
     const req = fn(
       u,
-      { method: options.method ?? "GET", headers: options.headers, ...(options.ca ? { ca: options.ca } : {}), agent: false },
+      {
+        method: options.method ?? "GET",
+        headers: { ...(options.body !== undefined ? { "content-length": String(Buffer.byteLength(options.body)) } : {}), ...options.headers },
+        ...(options.ca ? { ca: options.ca } : {}),
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
