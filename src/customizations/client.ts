@@ -162,6 +162,7 @@ class ManagedServiceIdentityClientImpl {
       if (version === undefined) {
         Object.defineProperty(this, group, {
           enumerable: false,
+          configurable: true,
           get() {
             throw new OperationNotAvailableError(group, undefined, choice.asked, choice.from);
           },
@@ -176,7 +177,7 @@ class ManagedServiceIdentityClientImpl {
         loadGenerated: () => load(version),
         writeQueue,
       });
-      Object.defineProperty(this, group, { enumerable: true, value: operations });
+      Object.defineProperty(this, group, { enumerable: true, configurable: true, value: operations });
     }
     logger.info(
       `ManagedServiceIdentityClient API versions: ${operationGroupNames

@@ -256,5 +256,5 @@ export function createOperationGroup(group: string, context: OperationGroupConte
       });
     }
   }
-  return Object.freeze(target);
+  return target;
 }

@@ -100,6 +100,14 @@ describe("continuation tokens", () => {
     expect(resumed.flat()).toHaveLength(11);
   });
 
+  it("follows the server's next link as given, api-version included", async () => {
+    const token = `${listUrl}?api-version=2024-11-30&page=2`;
+    const items: string[] = [];
+    for await (const page of newClient().userAssignedIdentities.listBySubscription().byPage({ continuationToken: token })) items.push(...(names(page) as string[]));
+    expect(items[0]).toBe("id-2-0");
+    expect(requests.map((u) => u.searchParams.getAll("api-version"))).toEqual([["2024-11-30"]]);
+  });
+
   it("rejects a token it did not issue, naming the setting", async () => {
     const pagesIterator = newClient().userAssignedIdentities.listBySubscription().byPage({ continuationToken: "armmi1.!!!" });
     await expect(pagesIterator.next()).rejects.toThrow(/Page setting "continuationToken" has the value "armmi1.!!!", which is not a token this package issued/);
