@@ -1,0 +1,86 @@
+/**
+ * Token endpoint protocols in-process: every way App Service and IMDS name an identity, the
+ * trailing slash MSAL may add, and the errors for unknown identities and missing parameters.
+ */
+import { createEmulator, type InProcessEmulator } from "arm-managed-identity/emulator";
+import { call } from "./helpers.js";
+
+let emu: InProcessEmulator;
+let identity: { id: string; clientId: string; principalId: string };
+
+beforeAll(() => {
+  emu = createEmulator();
+  const seeded = emu.control.seed({ identities: [{ resourceGroup: "rg", name: "worker" }] });
+  identity = seeded.identities[0]!;
+});
+
+function token(path: string, query: Record<string, string>, headers: Record<string, string>): { status: number; json: any } {
+  const q = new URLSearchParams({ resource: "https://management.azure.com", ...query });
+  const r = emu.engine.handleToken({ method: "GET", url: `${path}?${q}`, headers, body: Buffer.alloc(0), origin: "http://127.0.0.1" });
+  return { status: r.status, json: JSON.parse(r.body!) };
+}
+
+function claims(accessToken: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(accessToken.split(".")[1]!, "base64url").toString("utf8"));
+}
+
+const appService = (query: Record<string, string>) =>
+  token("/msi/token", { "api-version": "2019-08-01", ...query }, { "x-identity-header": emu.engine.store.meta.identityHeader });
+const imds = (query: Record<string, string>, path = "/metadata/identity/oauth2/token") => token(path, { "api-version": "2018-02-01", ...query }, { metadata: "true" });
+
+it.each([
+  ["App Service client_id", () => appService({ client_id: identity.clientId })],
+  ["App Service mi_res_id", () => appService({ mi_res_id: identity.id })],
+  ["App Service object_id", () => appService({ object_id: identity.principalId })],
+  ["App Service principal_id", () => appService({ principal_id: identity.principalId })],
+  ["IMDS client_id", () => imds({ client_id: identity.clientId.toUpperCase() })],
+  ["IMDS msi_res_id", () => imds({ msi_res_id: identity.id.toLowerCase() })],
+  ["IMDS object_id with a trailing slash", () => imds({ object_id: identity.principalId }, "/metadata/identity/oauth2/token/")],
+])("%s issues a token for the user-assigned identity that ARM accepts", async (_, get) => {
+  const r = get();
+  expect(r.status).toBe(200);
+  expect(r.json.token_type).toBe("Bearer");
+  const c = claims(r.json.access_token);
+  expect(c["oid"]).toBe(identity.principalId);
+  expect(c["appid"]).toBe(identity.clientId);
+  expect(c["xms_mirid"]).toBe(identity.id);
+  const arm = await call(emu, "GET", `/subscriptions?api-version=2021-04-01`, undefined, { authorization: `Bearer ${r.json.access_token}` });
+  expect(arm.status).toBe(200);
+});
+
+it("issues system-assigned tokens for the host without an id, and refuses unknown identities and bad requests", () => {
+  const host = appService({});
+  expect(host.status).toBe(200);
+  expect(claims(host.json.access_token)["xms_mirid"]).toBe(emu.engine.store.meta.hostResourceId);
+  expect(imds({}).json.expires_in).toMatch(/^\d+$/);
+  expect(appService({ client_id: "00000000-0000-0000-0000-000000000000" })).toEqual({
+    status: 400,
+    json: expect.objectContaining({ statusCode: 400, message: "No MSI found for specified ClientId/ResourceId." }),
+  });
+  expect(imds({ msi_res_id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nobody" })).toEqual({
+    status: 400,
+    json: { error: "invalid_request", error_description: "Identity not found" },
+  });
+  expect(token("/msi/token", { "api-version": "2017-09-01" }, { "x-identity-header": emu.engine.store.meta.identityHeader }).status).toBe(400);
+  expect(token("/metadata/identity/oauth2/token", { "api-version": "2018-02-01", resource: "" }, { metadata: "true" }).json.error_description).toBe(
+    "Required audience parameter not specified",
+  );
+  // Once the host's system-assigned identity is disabled, a request without an id fails.
+  emu.control.disableSystemAssigned(emu.engine.store.meta.hostResourceId);
+  expect(imds({}).json).toEqual({ error: "invalid_request", error_description: "Identity not found" });
+});
+
+it("serves many overlapping identity operations in parallel without losing any", async () => {
+  const sub = emu.subscriptionId;
+  const base = `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+  const results = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => call(emu, "PUT", `${base}/parallel-${i}?api-version=2023-01-31`, { location: "westus", tags: { i: String(i) } })),
+  );
+  expect(results.every((r) => r.status === 201)).toBe(true);
+  const reads = await Promise.all(Array.from({ length: 200 }, (_, i) => call(emu, "GET", `${base}/parallel-${i}?api-version=2023-01-31`)));
+  expect(reads.map((r) => r.json.tags.i)).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+  const deletes = await Promise.all(Array.from({ length: 100 }, (_, i) => call(emu, "DELETE", `${base}/parallel-${i * 2}?api-version=2023-01-31`)));
+  expect(deletes.every((r) => r.status === 200)).toBe(true);
+  const remaining = Object.values(emu.control.state().identities).filter((i) => i.name.startsWith("parallel-"));
+  expect(remaining).toHaveLength(100);
+});
