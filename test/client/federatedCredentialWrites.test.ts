@@ -81,6 +81,11 @@ const server = setupServer(
       return HttpResponse.json(credential, { status: 201 });
     });
   }),
+  http.put(`${arm}/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:identity/flexibleFederatedIdentityCredentials/:name`, async ({ params, request }) => {
+    writes.push(`${String(params.identity)}/flexible/${String(params.name)}`);
+    const body = await request.json();
+    return write(String(params.rg), String(params.identity), () => HttpResponse.json({ name: params.name, ...(body as object) }, { status: 201 }));
+  }),
   http.delete(`${ficPath}/:name`, ({ params }) => {
     writes.push(`${String(params.identity)}/${String(params.name)}`);
     return write(String(params.rg), String(params.identity), () => new HttpResponse(null, { status: 204 }));
@@ -111,6 +116,16 @@ describe("federated identity credential writes go through one queue per client",
       client.federatedIdentityCredentials.delete("rg", "id1", "fic3"),
     ]);
     expect(writes).toEqual(["id1/fic1", "ID1/fic2", "id1/fic3"]);
+    expect(maxPerIdentity).toBe(1);
+  });
+
+  it("flexible credential writes share the queue of the identity", async () => {
+    const client = newClient({ profile: "LatestPreview" });
+    await Promise.all([
+      client.flexibleFederatedIdentityCredentials.createOrUpdate("rg", "id1", "flex1", { properties: credential(1) }),
+      client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
+    ]);
+    expect(writes).toEqual(["id1/flexible/flex1", "id1/fic1"]);
     expect(maxPerIdentity).toBe(1);
   });
 
