@@ -1,7 +1,7 @@
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { ConcurrentFederatedCredentialWriteError, ManagedServiceIdentityClient } from "../../src/index.js";
+import { ConcurrentFederatedCredentialWriteError, KnownProfiles, ManagedServiceIdentityClient } from "../../src/index.js";
 import { arm, RecordingCredential, subscriptionId } from "./helpers.js";
 
 const ficPath = `${arm}/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:identity/federatedIdentityCredentials`;
@@ -120,7 +120,7 @@ describe("federated identity credential writes go through one queue per client",
   });
 
   it("flexible credential writes share the queue of the identity", async () => {
-    const client = newClient({ profile: "LatestPreview" });
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { profile: KnownProfiles.LatestPreview });
     await Promise.all([
       client.flexibleFederatedIdentityCredentials.createOrUpdate("rg", "id1", "flex1", { properties: credential(1) }),
       client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
