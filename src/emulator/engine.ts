@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { apiVersionList, apiVersionSpecs, type ApiVersion } from "../generated/apiVersions.js";
+import { apiVersionList, type ApiVersion } from "../generated/apiVersions.js";
 import { armHandlers, type ArmSettings } from "./arm.js";
 import { authenticate } from "./auth.js";
 import type { EmulatorRequest, EmulatorResponse, HandlerContext, HandlerResult } from "./context.js";
@@ -313,5 +313,3 @@ function notFoundPath(segments: string[], apiVersion: string): ArmError {
   return new ArmError(404, "NotFound", `No resource or operation exists at the path ${quote("/" + segments.join("/"))}.`);
 }
 
-/** Every API version the emulator serves (for messages and the CLI). */
-export const servedApiVersions: readonly ApiVersion[] = apiVersionList.filter((v) => Object.keys(apiVersionSpecs[v].groups).length > 0);

@@ -15,7 +15,7 @@ const JOURNAL = "journal.ndjson";
 export class FileJournal implements StoreJournal {
   private fd: number;
 
-  private constructor(private readonly dir: string) {
+  private constructor(dir: string) {
     this.fd = openSync(join(dir, JOURNAL), "a");
   }
 
@@ -43,11 +43,6 @@ export class FileJournal implements StoreJournal {
   /** Closes the journal file. */
   close(): void {
     closeSync(this.fd);
-  }
-
-  /** The folder this journal lives in. */
-  get directory(): string {
-    return this.dir;
   }
 }
 

@@ -6,7 +6,7 @@ import type { HandlerResult } from "./context.js";
 import { ArmError } from "./errors.js";
 import { nextLink, takePage } from "./paging.js";
 import { keyOf, type ResourceGroupRecord, type Store, type StoreOp } from "./store.js";
-import { optionalString, parseJsonBody, readTags, requireLocation, requireObjectBody, validateResourceGroupName, validateSubscriptionId } from "./validation.js";
+import { parseJsonBody, readTags, requireLocation, requireObjectBody, validateResourceGroupName, validateSubscriptionId } from "./validation.js";
 
 /** A Microsoft.Resources request after routing. */
 export interface ResourcesRequest {
@@ -101,7 +101,6 @@ export function handleResources(store: Store, pageSize: number, req: ResourcesRe
       validateResourceGroupName(groupName);
       const body = requireObjectBody(parseJsonBody(req.body), "the resource group");
       const location = requireLocation(body);
-      optionalString(body, "managedBy");
       if (existing && existing.location !== location) {
         throw new ArmError(
           409,

@@ -175,18 +175,22 @@ export class Store {
     return this.state.meta;
   }
 
+  /** A subscription by id (any casing). */
   subscription(id: string): SubscriptionRecord | undefined {
     return this.state.subscriptions[keyOf(id)];
   }
 
+  /** Every subscription, in id order. */
   subscriptions(): SubscriptionRecord[] {
     return sortedValues(this.state.subscriptions);
   }
 
+  /** A resource group by lowercased id. */
   resourceGroup(key: string): ResourceGroupRecord | undefined {
     return this.state.resourceGroups[key];
   }
 
+  /** Resource groups of a subscription, in id order. */
   resourceGroups(subscriptionId: string): ResourceGroupRecord[] {
     const prefix = `/subscriptions/${keyOf(subscriptionId)}/`;
     return sortedEntries(this.state.resourceGroups)
@@ -194,6 +198,7 @@ export class Store {
       .map(([, v]) => v);
   }
 
+  /** A user-assigned identity by lowercased id. */
   identity(key: string): IdentityRecord | undefined {
     return this.state.identities[key];
   }
@@ -208,6 +213,7 @@ export class Store {
     return sortedValues(this.state.identities);
   }
 
+  /** A federated credential by lowercased id. */
   fic(key: string): FicRecord | undefined {
     return this.state.fics[key];
   }
@@ -218,18 +224,22 @@ export class Store {
     return keys.map((k) => [k, this.state.fics[k]!]);
   }
 
+  /** The system-assigned identity of a lowercased scope. */
   systemAssigned(scopeKey: string): SystemAssignedRecord | undefined {
     return this.state.systemAssigned[scopeKey];
   }
 
+  /** Every enabled system-assigned identity. */
   allSystemAssigned(): SystemAssignedRecord[] {
     return sortedValues(this.state.systemAssigned);
   }
 
+  /** Seeded associated resources of an identity. */
   associated(identityKey: string): AssociatedResource[] {
     return this.state.associated[identityKey] ?? [];
   }
 
+  /** When tokens of a principal were last revoked (epoch ms). */
   revokedAt(principalId: string): number | undefined {
     return this.state.revocations[keyOf(principalId)];
   }
