@@ -19,6 +19,13 @@ const server = setupServer(
     const nextLink = page + 1 < pages ? `${listUrl}?api-version=${url.searchParams.get("api-version")}&page=${page + 1}` : undefined;
     return HttpResponse.json({ value, nextLink });
   }),
+  http.post(`${arm}/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1/listAssociatedResources`, ({ request }) => {
+    const url = new URL(request.url);
+    requests.push(url);
+    const top = Number(url.searchParams.get("$top") ?? "100");
+    const value = Array.from({ length: Math.min(top, 4) }, (_, i) => ({ id: `/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${i}`, name: `vm${i}` }));
+    return HttpResponse.json({ value, totalCount: 4 });
+  }),
   http.get(ficUrl, ({ request }) => {
     const url = new URL(request.url);
     requests.push(url);
@@ -129,6 +136,17 @@ describe("maxPageSize", () => {
     for await (const page of newClient().federatedIdentityCredentials.list("rg", "id1").byPage({ maxPageSize: 3 })) sizes.push(page.length);
     expect(sizes).toEqual([3, 3, 1]);
     expect(requests.map((u) => u.searchParams.get("$top"))).toEqual(["3", "3", "3"]);
+  });
+
+  it("sends $top for listAssociatedResources (2022-01-31-preview, pinned in a profile)", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, {
+      profile: { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" },
+    });
+    const first = await client.userAssignedIdentities.listAssociatedResources("rg", "id1", { filter: "type eq 'Microsoft.Compute/virtualMachines'" }).byPage({ maxPageSize: 2 }).next();
+    expect(names(first.value)).toEqual(["vm0", "vm1"]);
+    expect(requests[0].searchParams.get("$top")).toBe("2");
+    expect(requests[0].searchParams.get("$filter")).toBe("type eq 'Microsoft.Compute/virtualMachines'");
+    expect(requests[0].searchParams.get("api-version")).toBe("2022-01-31-preview");
   });
 
   it("rejects a size that is not a positive integer", async () => {
