@@ -53,7 +53,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-it("keeps every acknowledged write across a SIGKILL mid-burst", async () => {
+it("keeps every acknowledged create, delete and credential write across a SIGKILL mid-burst", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "emu-durability-"));
   dirs.push(dataDir);
   const first = await startCli(dataDir);
@@ -65,22 +65,32 @@ it("keeps every acknowledged write across a SIGKILL mid-burst", async () => {
   expect((await send(`${base}?api-version=2021-04-01`, { method: "PUT", headers, body: JSON.stringify({ location: "westus" }), ca })).status).toBe(201);
 
   const acknowledged: string[] = [];
+  const deleted: string[] = [];
+  const credentials: string[] = [];
   let killed = false;
   let sent = 0;
+  const identityUrl = (name: string): string => `${base}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}?api-version=2023-01-31`;
+  const attempt = async (url: string, method: string, body?: unknown): Promise<number> => {
+    sent++;
+    try {
+      return (await send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ca })).status;
+    } catch {
+      // The connection died with the process: not acknowledged.
+      return 0;
+    }
+  };
   const worker = async (w: number): Promise<void> => {
     for (let i = 0; !killed && i < 200; i++) {
       const name = `burst-${w}-${i}`;
-      sent++;
-      try {
-        const r = await send(`${base}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}?api-version=2023-01-31`, {
-          method: "PUT",
-          headers,
-          body: JSON.stringify({ location: "westus", tags: { n: String(i) } }),
-          ca,
-        });
-        if (r.status === 201) acknowledged.push(name);
-      } catch {
-        // The connection died with the process: not acknowledged.
+      if ((await attempt(identityUrl(name), "PUT", { location: "westus", tags: { n: String(i) } })) === 201) acknowledged.push(name);
+      if (i % 5 === 4) {
+        const victim = `burst-${w}-${i - 2}`;
+        if ((await attempt(identityUrl(victim), "DELETE")) === 200) deleted.push(victim);
+      }
+      if (i % 7 === 3) {
+        const ficUrl = identityUrl(name).replace("?", `/federatedIdentityCredentials/cred-${w}-${i}?`);
+        const status = await attempt(ficUrl, "PUT", { properties: { issuer: "https://issuer.example", subject: `s-${w}-${i}`, audiences: ["api://AzureADTokenExchange"] } });
+        if (status === 201) credentials.push(`${name}/cred-${w}-${i}`);
       }
       if (acknowledged.length >= 150 && !killed) {
         killed = true;
@@ -92,8 +102,10 @@ it("keeps every acknowledged write across a SIGKILL mid-burst", async () => {
   const exit = await first.exited;
   expect(exit.signal).toBe("SIGKILL");
   expect(acknowledged.length).toBeGreaterThanOrEqual(150);
+  expect(deleted.length).toBeGreaterThan(0);
+  expect(credentials.length).toBeGreaterThan(0);
   // The kill happened while requests were still in flight.
-  expect(sent).toBeGreaterThan(acknowledged.length);
+  expect(sent).toBeGreaterThan(acknowledged.length + deleted.length + credentials.length);
 
   const second = await startCli(dataDir);
   const token2 = await tokenFor(second);
@@ -108,10 +120,19 @@ it("keeps every acknowledged write across a SIGKILL mid-burst", async () => {
     for (const i of r.json.value) names.add(i.name);
     url = r.json.nextLink;
   }
-  const missing = acknowledged.filter((n) => !names.has(n));
+  const missing = acknowledged.filter((n) => !deleted.includes(n) && !names.has(n));
   expect(missing).toEqual([]);
+  expect(deleted.filter((n) => names.has(n))).toEqual([]);
+  for (const entry of credentials.filter((c) => !deleted.includes(c.split("/")[0]!))) {
+    const [identity, cred] = entry.split("/");
+    const r = await send(`${second.info.endpoint}/subscriptions/${sub}/resourceGroups/rg-burst/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identity}/federatedIdentityCredentials/${cred}?api-version=2023-01-31`, {
+      headers: { authorization: `Bearer ${token2}` },
+      ca: ca2,
+    });
+    expect(r.status).toBe(200);
+  }
   // The restarted store accepts writes and reads as usual; a token from before the crash still works.
-  const after = await send(`${base.replace(first.info.endpoint, second.info.endpoint)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/after-restart?api-version=2023-01-31`, {
+  const after = await send(identityUrl("after-restart").replace(first.info.endpoint, second.info.endpoint), {
     method: "PUT",
     headers: { ...headers, authorization: `Bearer ${token}` },
     body: JSON.stringify({ location: "westus" }),
