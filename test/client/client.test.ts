@@ -96,6 +96,18 @@ describe("validation before any request", () => {
     expect(() => new ManagedServiceIdentityClient(new RecordingCredential(), "not-a-guid")).toThrow(ManagedIdentityValidationError);
   });
 
+  it("rejects a missing credential at construction, naming it", () => {
+    expect(() => new ManagedServiceIdentityClient(undefined as never, subscriptionId)).toThrow(/Parameter "credential" must be a TokenCredential/);
+  });
+
+  it("rejects, before sending, an operation that needs a subscription on a client without one", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential());
+    const error = await client.userAssignedIdentities.get("rg", "id1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as ManagedIdentityValidationError).parameter).toBe("subscriptionId");
+    expect(seen).toEqual([]);
+  });
+
   it("rejects bad arguments of an operation without sending anything", async () => {
     const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
     const error = await client.userAssignedIdentities.get("rg", "a").catch((e: unknown) => e);
