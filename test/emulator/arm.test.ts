@@ -425,3 +425,20 @@ describe("resource groups, system-assigned identities, associated resources, pag
     expect(badEncoding.json.error.code).toBe("InvalidRequestUri");
   });
 });
+
+describe("injected latency", () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("holds the answer for the configured delay, then answers normally", async () => {
+    jest.useFakeTimers();
+    emu.control.failNext("latency", 1, { latencyMs: 10_000 });
+    let settled = false;
+    const pending = call(emu, "GET", `/subscriptions?api-version=2021-04-01`).then((r) => ((settled = true), r));
+    await jest.advanceTimersByTimeAsync(9_000);
+    expect(settled).toBe(false);
+    await jest.advanceTimersByTimeAsync(1_000);
+    const r = await pending;
+    expect(settled).toBe(true);
+    expect(r.status).toBe(200);
+  });
+});

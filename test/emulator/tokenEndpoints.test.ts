@@ -9,9 +9,8 @@ let emu: InProcessEmulator;
 let identity: { id: string; clientId: string; principalId: string };
 
 beforeAll(() => {
-  emu = createEmulator();
-  const seeded = emu.control.seed({ identities: [{ resourceGroup: "rg", name: "worker" }] });
-  identity = seeded.identities[0]!;
+  emu = createEmulator({ seed: { identities: [{ resourceGroup: "rg", name: "worker" }] } });
+  identity = Object.values(emu.control.state().identities).find((i) => i.name === "worker")!;
 });
 
 function token(path: string, query: Record<string, string>, headers: Record<string, string>): { status: number; json: any } {
