@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { caCertificatePath, loadOrCreateCertificates } from "./certificates.js";
@@ -159,7 +159,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     let tempDir: string | undefined;
     let caPath: string;
     if (options.dataDir) {
-      caPath = caCertificatePath(options.dataDir);
+      // Absolute, so the NODE_EXTRA_CA_CERTS line works from any working directory.
+      caPath = resolve(caCertificatePath(options.dataDir));
     } else {
       tempDir = mkdtempSync(join(tmpdir(), "arm-managed-identity-emulator-"));
       caPath = join(tempDir, "ca.pem");
