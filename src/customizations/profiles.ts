@@ -77,12 +77,27 @@ export type ProfileVersions<P> = P extends "Latest"
         }
       : LatestProfileVersions;
 
-/** Group versions selected by client options: `apiVersion`, else `profile`, else Latest. */
-export type ResolvedGroupVersions<O> = O extends { readonly apiVersion: infer V extends ApiVersion }
-  ? { readonly [G in OperationGroupName]: VersionIfHasGroup<V, G> }
-  : O extends { readonly profile: infer P }
-    ? ProfileVersions<P>
-    : LatestProfileVersions;
+type ApiVersionOption<O> = "apiVersion" extends keyof O ? Extract<O["apiVersion" & keyof O], ApiVersion> : never;
+type ProfileOption<O> = "profile" extends keyof O ? Exclude<O["profile" & keyof O], undefined> : never;
+type Widen<R, L> = { readonly [G in OperationGroupName]: G extends keyof R ? R[G] | (G extends keyof L ? L[G] : never) : never };
+
+/**
+ * Group versions selected by client options: `apiVersion`, else `profile`, else Latest. When the
+ * options are not literal (an `apiVersion` that may be unset or one of several versions), a group
+ * is kept only if every possible choice has it.
+ */
+export type ResolvedGroupVersions<O> = [ApiVersionOption<O>] extends [never]
+  ? [ProfileOption<O>] extends [never]
+    ? LatestProfileVersions
+    : undefined extends O["profile" & keyof O]
+      ? Widen<ProfileVersions<ProfileOption<O>>, LatestProfileVersions>
+      : ProfileVersions<ProfileOption<O>>
+  : undefined extends O["apiVersion" & keyof O]
+    ? Widen<
+        { readonly [G in OperationGroupName]: VersionIfHasGroup<ApiVersionOption<O>, G> },
+        [ProfileOption<O>] extends [never] ? LatestProfileVersions : ProfileVersions<ProfileOption<O>>
+      >
+    : { readonly [G in OperationGroupName]: VersionIfHasGroup<ApiVersionOption<O>, G> };
 
 /** Every operation group name found in the version table. */
 export const operationGroupNames: readonly OperationGroupName[] = [

@@ -92,3 +92,17 @@ export async function profiles(): Promise<void> {
   // @ts-expect-error not an operation group
   new ManagedServiceIdentityClient(credential, subscriptionId, { profile: { identities: "2024-11-30" } });
 }
+
+export async function nonLiteralOptions(options: { apiVersion?: "2018-11-30" | "2024-11-30" }, version: "2018-11-30" | "2024-11-30"): Promise<void> {
+  // Either version may be in use: only what both have is typed as present.
+  const either = new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: version });
+  await either.userAssignedIdentities.get("rg", "id");
+  // @ts-expect-error 2018-11-30 has no federated identity credentials
+  either.federatedIdentityCredentials;
+
+  // An optional apiVersion may be unset (Latest) or either version.
+  const maybe = new ManagedServiceIdentityClient(credential, subscriptionId, options);
+  await maybe.userAssignedIdentities.get("rg", "id");
+  // @ts-expect-error 2018-11-30 has no federated identity credentials
+  maybe.federatedIdentityCredentials;
+}
