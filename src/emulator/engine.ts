@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { createClientLogger } from "@azure/logger";
 import { apiVersionList, type ApiVersion } from "../generated/apiVersions.js";
 import { armHandlers, type ArmSettings } from "./arm.js";
 import { authenticate } from "./auth.js";
@@ -39,6 +40,9 @@ export interface EngineOptions {
   /** Resource id of the emulated host (its system-assigned identity serves token requests without an id). */
   hostResourceId?: string;
 }
+
+/** Request log of the emulator (enable with `AZURE_LOG_LEVEL=verbose`). */
+const logger = createClientLogger("arm-managed-identity-emulator");
 
 /** Prefix of the control routes on the ARM endpoint. */
 export const CONTROL_PREFIX = "/_emulator";
@@ -153,6 +157,12 @@ export class EmulatorEngine {
     if ((req.headers["x-ms-return-client-request-id"] ?? "").toLowerCase() === "true" && req.headers["x-ms-client-request-id"]) {
       headers["x-ms-client-request-id"] = req.headers["x-ms-client-request-id"];
     }
+    const response = await this.respond(req, headers);
+    logger.verbose(`${req.method} ${req.url.split("?")[0]} -> ${response.reset ? "connection reset" : response.status} (${headers["x-ms-request-id"]})`);
+    return response;
+  }
+
+  private async respond(req: EmulatorRequest, headers: Record<string, string>): Promise<EmulatorResponse> {
     try {
       const result = await this.dispatch(req, headers);
       if ("reset" in result) return { status: 0, headers, reset: true };

@@ -114,6 +114,20 @@ describe.each([
   });
 });
 
+describe("authentication through a real client", () => {
+  it("turns a token the emulator did not issue into a RestError 401 without retrying", async () => {
+    const foreign = { getToken: async () => ({ token: "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln", expiresOnTimestamp: Date.now() + 3600_000 }) };
+    const attempts = attemptCounter();
+    const client = new ManagedServiceIdentityClient(foreign, emu.subscriptionId, {
+      endpoint: emu.endpoint,
+      tlsOptions: { ca: emu.caCertificate },
+      additionalPolicies: [attempts.policy],
+    });
+    await expect(client.userAssignedIdentities.get("rg", "any")).rejects.toMatchObject({ statusCode: 401, code: "InvalidAuthenticationToken" });
+    expect(attempts.count()).toBe(1);
+  });
+});
+
 describe("faults and throttling", () => {
   beforeEach(() => {
     emu.control.seed({ identities: [{ resourceGroup: "rg-faults", name: "target" }] });
