@@ -14,6 +14,8 @@ Options:
   --data-dir <path>          keep state and certificates there (default: in memory)
   --page-size <n>            items per list page (default 100)
   --fic-write-window-ms <n>  how long a federated credential write holds its identity (default 100)
+  --host-resource-id <id>    resource id of the emulated host (its system-assigned identity
+                             answers token requests without a client id; first start only)
   --throttle                 apply the documented per-second limits
   --fault-rate <0..1>        share of ARM requests that get an injected fault
   --fault-seed <n>           seed of the fault generator (default 1)
@@ -70,6 +72,12 @@ function parseArgs(argv: string[]): { options: StartEmulatorOptions; json: boole
       case "--fic-write-window-ms":
         options.ficWriteWindowMs = integer(flag, value(), 0, 600000);
         break;
+      case "--host-resource-id": {
+        const v = value();
+        if (!v || !v.startsWith("/subscriptions/")) fail(`Option --host-resource-id needs a resource id starting with /subscriptions/, got '${v ?? ""}'.`);
+        options.hostResourceId = v;
+        break;
+      }
       case "--throttle":
         options.throttle = true;
         break;

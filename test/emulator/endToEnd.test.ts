@@ -52,12 +52,13 @@ it("App Service protocol, system-assigned identity of the host: CRUD and paging 
   const host = emu.control.state().systemAssigned[emu.control.state().meta.hostResourceId.toLowerCase()]!;
   expect(result.reports.map((r: any) => r.version)).toEqual(versions);
   for (const r of result.reports) {
-    expect(r.created).toBe(5);
+    expect(r.created).toBe(7);
     expect(r.replaced).toBe(1);
+    expect(r.readMatches).toBe(true);
     expect(r.updatedTags).toEqual({ patched: "yes" });
-    // 5 identities at 3 per page.
-    expect(r.identityPages).toBe(2);
-    expect(r.identityNames).toHaveLength(5);
+    // 7 identities at 3 per page.
+    expect(r.identityPages).toBe(3);
+    expect(r.identityNames).toHaveLength(7);
     expect(r.afterDeleteStatus).toBe(404);
     if (r.version === "2018-11-30") {
       expect(r.createdByType).toBeUndefined();
@@ -88,7 +89,8 @@ it("IMDS protocol, user-assigned identity by client id; unknown identity fails w
     EMULATOR_CLIENT_ID: workload.clientId,
     EMULATOR_UNKNOWN_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
   });
-  expect(result.reports[0].created).toBe(5);
+  expect(result.reports[0].created).toBe(7);
+  expect(result.reports[0].readMatches).toBe(true);
   expect(result.reports[0].createdByType).toBe("ManagedIdentity");
   expect(result.reports[0].createdBy).toBe(workload.principalId);
   expect(result.unknownIdentityError).toContain("Description: Identity not found");
