@@ -4,18 +4,57 @@
  * is replayed over the snapshot, a torn last line (crash mid-write) is dropped, and both are
  * compacted into a fresh snapshot.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { applyOp, emptyState, type StoreJournal, type StoreMeta, type StoreOp, type StoreState } from "./store.js";
 
 const SNAPSHOT = "state.json";
 const JOURNAL = "journal.ndjson";
+const LOCK = "emulator.lock";
+/** Lock files this process holds (two emulators in one process must not share a folder either). */
+const heldLocks = new Set<string>();
+
+/** Claims a data directory for this process; a lock left by a process that no longer runs is taken over. */
+function acquireLock(dir: string): void {
+  const path = join(dir, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: "wx" });
+      heldLocks.add(path);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(readFileSync(path, "utf8"));
+      const heldHere = owner === process.pid && heldLocks.has(path);
+      if (heldHere || (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))) {
+        throw new Error(`The data directory '${dir}' is in use by another emulator (process ${owner}); stop it or choose another --data-dir.`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the data directory '${dir}'.`);
+}
+
+function releaseLock(dir: string): void {
+  const path = join(dir, LOCK);
+  heldLocks.delete(path);
+  rmSync(path, { force: true });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /** A journal file in a data directory. */
 export class FileJournal implements StoreJournal {
   private fd: number;
 
-  private constructor(dir: string) {
+  private constructor(private readonly dir: string) {
     this.fd = openSync(join(dir, JOURNAL), "a");
   }
 
@@ -25,11 +64,17 @@ export class FileJournal implements StoreJournal {
    */
   static open(dir: string, newMeta: () => StoreMeta): { journal: FileJournal; state: StoreState; replayed: number } {
     mkdirSync(dir, { recursive: true });
-    const { state, replayed } = loadState(dir, newMeta);
-    writeSnapshot(dir, state);
-    // The snapshot now holds everything; start an empty journal.
-    writeFileDurably(join(dir, JOURNAL), "");
-    return { journal: new FileJournal(dir), state, replayed };
+    acquireLock(dir);
+    try {
+      const { state, replayed } = loadState(dir, newMeta);
+      writeSnapshot(dir, state);
+      // The snapshot now holds everything; start an empty journal.
+      writeFileDurably(join(dir, JOURNAL), "");
+      return { journal: new FileJournal(dir), state, replayed };
+    } catch (e) {
+      releaseLock(dir);
+      throw e;
+    }
   }
 
   /** Appends one batch as a single line and fsyncs before returning. */
@@ -40,9 +85,10 @@ export class FileJournal implements StoreJournal {
     fsyncSync(this.fd);
   }
 
-  /** Closes the journal file. */
+  /** Closes the journal file and releases the data directory. */
   close(): void {
     closeSync(this.fd);
+    releaseLock(this.dir);
   }
 }
 
