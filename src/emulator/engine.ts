@@ -235,8 +235,9 @@ export class EmulatorEngine {
 
   private throttle(route: RouteSpec, method: string, subscriptionId: string | undefined, segments: string[]): void {
     if (!this.throttler) return;
-    const cls: ThrottleClass = method === "DELETE" ? "delete" : method === "PUT" || method === "PATCH" ? "write" : method === "POST" ? (route.operation.endsWith("revokeTokens") ? "write" : "list") : route.operation.includes(".list") ? "list" : "read";
-    const resource = route.operation.includes(".list") && method === "GET" ? undefined : keyOf("/" + segments.join("/"));
+    const cls = throttleClass(route, method);
+    // Lists are limited per tenant and subscription only; everything else also per resource.
+    const resource = cls === "list" && method === "GET" ? undefined : keyOf("/" + segments.join("/"));
     const rejected = this.throttler.take(cls, { tenant: this.store.meta.tenantId, subscription: subscriptionId && keyOf(subscriptionId), resource });
     if (rejected) {
       throw new ArmError(429, "TooManyRequests", `The request is throttled: the ${rejected.scope} ${cls} limit is exceeded. Retry after ${rejected.retryAfterSeconds} seconds.`, {
@@ -266,6 +267,14 @@ export class EmulatorEngine {
     this.journal?.close();
     this.journal = undefined;
   }
+}
+
+/** The documented limit class of an operation. */
+function throttleClass(route: RouteSpec, method: string): ThrottleClass {
+  if (method === "DELETE") return "delete";
+  if (method === "PUT" || method === "PATCH") return "write";
+  if (method === "POST") return route.operation.endsWith("revokeTokens") ? "write" : "list";
+  return route.operation.includes(".list") ? "list" : "read";
 }
 
 /** Decodes path segments; bad percent-encoding is a 400, not a crash. */
