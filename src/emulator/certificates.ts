@@ -3,7 +3,7 @@
  * ::1, made with `selfsigned` (EC P-256 keys: generated in milliseconds, nothing fetched). With a
  * data directory they are written there and reused on later starts.
  */
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "selfsigned";
@@ -21,10 +21,22 @@ export interface EmulatorCertificates {
 const FILES = { caCertificate: "ca.pem", caKey: "ca-key.pem", certificate: "server.pem", key: "server-key.pem" } as const;
 const DAY_MS = 24 * 3600 * 1000;
 
-function stillValid(pem: string): boolean {
+/** True when the stored set is whole and usable: parseable, unexpired, keys matching, leaf issued by the CA. */
+function usable(set: EmulatorCertificates): boolean {
   try {
-    return new Date(new X509Certificate(pem).validTo).getTime() > Date.now() + DAY_MS;
+    const ca = new X509Certificate(set.caCertificate);
+    const leaf = new X509Certificate(set.certificate);
+    const fresh = (c: X509Certificate): boolean => new Date(c.validTo).getTime() > Date.now() + DAY_MS;
+    return (
+      fresh(ca) &&
+      fresh(leaf) &&
+      ca.checkPrivateKey(createPrivateKey(set.caKey)) &&
+      leaf.checkPrivateKey(createPrivateKey(set.key)) &&
+      leaf.checkIssued(ca) &&
+      leaf.verify(ca.publicKey)
+    );
   } catch {
+    // A file cut short by a crash while it was first written: make a new set.
     return false;
   }
 }
@@ -64,7 +76,7 @@ export async function loadOrCreateCertificates(dataDir?: string): Promise<Emulat
     const paths = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, join(dataDir, f)])) as Record<keyof EmulatorCertificates, string>;
     if (Object.values(paths).every((p) => existsSync(p))) {
       const loaded = Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, readFileSync(p, "utf8")])) as unknown as EmulatorCertificates;
-      if (stillValid(loaded.caCertificate) && stillValid(loaded.certificate)) return loaded;
+      if (usable(loaded)) return loaded;
     }
     const created = await createCertificates();
     mkdirSync(dataDir, { recursive: true });

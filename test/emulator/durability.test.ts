@@ -2,10 +2,11 @@
  * Durability with a data directory: the emulator runs as a child process (the CLI), gets a burst
  * of writes, is SIGKILLed mid-burst and restarted on the same folder. Every write acknowledged
  * with 2xx must be there, and the store must answer normally. Also: a torn journal line is
- * dropped on load, and SIGTERM stops the CLI cleanly.
+ * dropped on load, SIGTERM stops the CLI cleanly, a folder is held by one emulator at a time, and
+ * stored certificates are reused unless broken.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmulator } from "arm-managed-identity/emulator";
@@ -171,4 +172,17 @@ it("refuses a data directory another running emulator holds, and takes it over o
   const next = createEmulator({ dataDir });
   expect(next.subscriptionId).toBe(holder.subscriptionId);
   next.close();
+});
+
+it("reuses the certificates of a data directory and replaces a set left broken", async () => {
+  const { loadOrCreateCertificates } = await import("arm-managed-identity/emulator");
+  const dataDir = mkdtempSync(join(tmpdir(), "emu-certs-"));
+  dirs.push(dataDir);
+  const first = await loadOrCreateCertificates(dataDir);
+  expect(await loadOrCreateCertificates(dataDir)).toEqual(first);
+  // A key file cut short (as by a crash during the first start) makes a fresh, consistent set.
+  writeFileSync(join(dataDir, "server-key.pem"), first.key.slice(0, 40));
+  const replaced = await loadOrCreateCertificates(dataDir);
+  expect(replaced.caCertificate).not.toBe(first.caCertificate);
+  expect(await loadOrCreateCertificates(dataDir)).toEqual(replaced);
 });
