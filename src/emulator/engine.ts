@@ -217,7 +217,11 @@ export class EmulatorEngine {
 
     const matches = matchPath(segments);
     if (matches.length === 0) throw notFoundPath(segments, apiVersion);
-    const match = matches.find((m) => m.route.method === method);
+    // Clients fetch the nextLink of a pageable POST (listAssociatedResources) with GET, so that
+    // continuation is served too. UNCONFIRMED: how the service itself answers it.
+    const match =
+      matches.find((m) => m.route.method === method) ??
+      (method === "GET" && query.has("$skiptoken") ? matches.find((m) => m.route.method === "POST" && m.route.pageable) : undefined);
     if (!match) throw methodNotAllowed(method);
     const version = checkVersion(match.route, apiVersion);
 

@@ -16,6 +16,8 @@ export interface RouteSpec {
   readonly resourceType: string;
   /** True for POST actions such as `revokeTokens`. */
   readonly isAction: boolean;
+  /** True when the operation returns pages with `nextLink`s. */
+  readonly pageable: boolean;
   readonly segments: readonly string[];
 }
 
@@ -40,7 +42,7 @@ function resourceTypeOf(template: string, method: string): { resourceType: strin
 }
 
 function buildRoutes(): RouteSpec[] {
-  const byKey = new Map<string, { operation: string; method: OperationSpec["method"]; template: string; versions: ApiVersion[] }>();
+  const byKey = new Map<string, { operation: string; method: OperationSpec["method"]; template: string; pageable: boolean; versions: ApiVersion[] }>();
   for (const version of apiVersionList) {
     for (const [group, operations] of Object.entries(apiVersionSpecs[version].groups)) {
       for (const [name, op] of Object.entries(operations)) {
@@ -49,7 +51,7 @@ function buildRoutes(): RouteSpec[] {
         const key = `${op.method} ${shape}`;
         const entry = byKey.get(key);
         if (entry) entry.versions.push(version);
-        else byKey.set(key, { operation: `${group}.${name}`, method: op.method, template: op.path, versions: [version] });
+        else byKey.set(key, { operation: `${group}.${name}`, method: op.method, template: op.path, pageable: op.pageable, versions: [version] });
       }
     }
   }
