@@ -208,7 +208,11 @@ export class EmulatorEngine {
 
     if (isResourcesPath(segments)) {
       if (!isWellFormedApiVersion(apiVersion)) {
-        throw new ArmError(400, "InvalidApiVersionParameter", `The api-version ${quote(apiVersion)} is invalid. The supported versions are '2021-04-01,2022-09-01,2024-03-01'.`);
+        throw new ArmError(
+          400,
+          "InvalidApiVersionParameter",
+          `The api-version ${quote(apiVersion)} is invalid. An api-version is a date such as '2021-04-01', optionally followed by a suffix such as '-preview'.`,
+        );
       }
       const result = handleResources(this.store, this.settings.pageSize, { method, segments, rawPath, query, body: req.body, origin: req.origin });
       this.rateHeaders(segments[1], method, headers);
