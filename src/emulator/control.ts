@@ -46,6 +46,36 @@ export interface ControlDeps {
 
 const DEFAULT_LOCATION = "westus";
 
+/** Checks the shape of seed data (it may come from HTTP): arrays of objects with string fields. */
+function checkSeed(data: unknown): asserts data is SeedData {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new ArmError(400, "InvalidRequestContent", `Seed data must be an object, got ${quote(data)}.`);
+  const fields: Record<string, { required: string[]; optional: string[] }> = {
+    subscriptions: { required: [], optional: ["subscriptionId", "displayName"] },
+    resourceGroups: { required: ["name"], optional: ["subscriptionId", "location"] },
+    identities: { required: ["resourceGroup", "name"], optional: ["subscriptionId", "location"] },
+    systemAssigned: { required: ["scope"], optional: ["location"] },
+  };
+  for (const [list, rule] of Object.entries(fields)) {
+    const value = (data as Record<string, unknown>)[list];
+    if (value === undefined) continue;
+    if (!Array.isArray(value)) throw new ArmError(400, "InvalidRequestContent", `Seed '${list}' must be an array, got ${quote(value)}.`, { target: list });
+    value.forEach((entry: unknown, i) => {
+      const at = `${list}[${i}]`;
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new ArmError(400, "InvalidRequestContent", `Seed '${at}' must be an object, got ${quote(entry)}.`, { target: at });
+      const record = entry as Record<string, unknown>;
+      for (const name of [...rule.required, ...rule.optional]) {
+        const v = record[name];
+        if (v === undefined && !rule.required.includes(name)) continue;
+        if (typeof v !== "string" || v === "") throw new ArmError(400, "InvalidRequestContent", `Seed '${at}.${name}' must be a non-empty string, got ${quote(v)}.`, { target: `${at}.${name}` });
+      }
+      const tags = record["tags"];
+      if (tags !== undefined && (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string"))) {
+        throw new ArmError(400, "InvalidRequestContent", `Seed '${at}.tags' must be an object of strings, got ${quote(tags)}.`, { target: `${at}.tags` });
+      }
+    });
+  }
+}
+
 /** Run-time control of an emulator. */
 export class EmulatorControl {
   constructor(private readonly deps: ControlDeps) {}
@@ -59,6 +89,7 @@ export class EmulatorControl {
 
   /** Adds subscriptions, resource groups, identities and system-assigned identities. */
   seed(data: SeedData): SeedResult {
+    checkSeed(data);
     const store = this.deps.store;
     const ops: StoreOp[] = [];
     const result: SeedResult = { subscriptions: [], resourceGroups: [], identities: [], systemAssigned: [] };
@@ -193,11 +224,11 @@ export class EmulatorControl {
   /** Changes page size and federated-credential write window at run time. */
   configure(settings: Partial<ArmSettings>): void {
     if (settings.pageSize !== undefined) {
-      if (!Number.isInteger(settings.pageSize) || settings.pageSize < 1) throw new ArmError(400, "InvalidParameter", `pageSize must be an integer of at least 1, got ${quote(settings.pageSize)}.`);
+      if (typeof settings.pageSize !== "number" || !Number.isInteger(settings.pageSize) || settings.pageSize < 1) throw new ArmError(400, "InvalidParameter", `pageSize must be an integer of at least 1, got ${quote(settings.pageSize)}.`);
       this.deps.settings.pageSize = settings.pageSize;
     }
     if (settings.ficWriteWindowMs !== undefined) {
-      if (!(settings.ficWriteWindowMs >= 0)) throw new ArmError(400, "InvalidParameter", `ficWriteWindowMs must be at least 0, got ${quote(settings.ficWriteWindowMs)}.`);
+      if (typeof settings.ficWriteWindowMs !== "number" || !(settings.ficWriteWindowMs >= 0 && settings.ficWriteWindowMs <= 600_000)) throw new ArmError(400, "InvalidParameter", `ficWriteWindowMs must be a number from 0 to 600000, got ${quote(settings.ficWriteWindowMs)}.`);
       this.deps.settings.ficWriteWindowMs = settings.ficWriteWindowMs;
     }
   }
@@ -244,11 +275,26 @@ export class EmulatorControl {
         return { status: 200, body: {} };
       case "PUT /_emulator/associated-resources": {
         const b = body();
-        if (!Array.isArray(b["resources"])) throw new ArmError(400, "InvalidParameter", "'resources' must be an array.");
+        const resources = b["resources"];
+        if (!Array.isArray(resources) || resources.some((r) => typeof r !== "string" && (typeof r !== "object" || r === null || typeof (r as { id?: unknown }).id !== "string"))) {
+          throw new ArmError(400, "InvalidParameter", `'resources' must be an array of resource ids or objects with an 'id', got ${quote(resources)}.`, { target: "resources" });
+        }
         return { status: 200, body: this.setAssociatedResources(String(b["identityId"] ?? ""), b["resources"] as string[]) };
       }
       case "PUT /_emulator/faults": {
         const b = body();
+        const rate = b["rate"] ?? 0;
+        if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) throw new ArmError(400, "InvalidParameter", `'rate' must be a number from 0 to 1, got ${quote(rate)}.`, { target: "rate" });
+        const kinds = b["kinds"];
+        if (kinds !== undefined && (!Array.isArray(kinds) || kinds.some((k) => !["429", "500", "503", "latency", "reset"].includes(String(k))))) {
+          throw new ArmError(400, "InvalidParameter", `'kinds' must list 429, 500, 503, latency or reset, got ${quote(kinds)}.`, { target: "kinds" });
+        }
+        for (const name of ["seed", "latencyMs", "retryAfterSeconds"]) {
+          const v = b[name];
+          if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 3_600_000)) {
+            throw new ArmError(400, "InvalidParameter", `'${name}' must be a non-negative number, got ${quote(v)}.`, { target: name });
+          }
+        }
         this.setFaults({ ...(b as FaultOptions), pathPattern: pattern(b["pathPattern"]) });
         return { status: 200, body: {} };
       }
@@ -259,12 +305,32 @@ export class EmulatorControl {
         const b = body();
         const kind = String(b["kind"]) as FaultKind;
         if (!["429", "500", "503", "latency", "reset"].includes(kind)) throw new ArmError(400, "InvalidParameter", `kind ${quote(b["kind"])} must be one of 429, 500, 503, latency, reset.`);
-        this.failNext(kind, Number(b["count"] ?? 1), { pathPattern: pattern(b["pathPattern"]), retryAfterSeconds: b["retryAfterSeconds"] as number | undefined });
+        const count = b["count"] ?? 1;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 10_000) {
+          throw new ArmError(400, "InvalidParameter", `'count' must be an integer from 1 to 10000, got ${quote(count)}.`, { target: "count" });
+        }
+        const retryAfter = b["retryAfterSeconds"];
+        if (retryAfter !== undefined && (typeof retryAfter !== "number" || !(retryAfter >= 0))) {
+          throw new ArmError(400, "InvalidParameter", `'retryAfterSeconds' must be a non-negative number, got ${quote(retryAfter)}.`, { target: "retryAfterSeconds" });
+        }
+        this.failNext(kind, count, { pathPattern: pattern(b["pathPattern"]), retryAfterSeconds: retryAfter as number | undefined });
         return { status: 200, body: {} };
       }
-      case "PUT /_emulator/throttling":
-        this.setThrottling(body() as ThrottleOptions);
+      case "PUT /_emulator/throttling": {
+        const b = body();
+        const burst = b["burstSeconds"];
+        if (burst !== undefined && (typeof burst !== "number" || !(burst > 0))) throw new ArmError(400, "InvalidParameter", `'burstSeconds' must be a positive number, got ${quote(burst)}.`, { target: "burstSeconds" });
+        const limits = b["limits"] ?? {};
+        const validLimits =
+          typeof limits === "object" && limits !== null && !Array.isArray(limits) &&
+          Object.entries(limits).every(([cls, l]) => ["write", "read", "list", "delete"].includes(cls) && typeof l === "object" && l !== null &&
+            Object.entries(l).every(([scope, v]) => ["tenant", "subscription", "resource"].includes(scope) && typeof v === "number" && v >= 0));
+        if (!validLimits) {
+          throw new ArmError(400, "InvalidParameter", `'limits' must map write/read/list/delete to {tenant, subscription, resource} requests per second, got ${quote(limits)}.`, { target: "limits" });
+        }
+        this.setThrottling(b as ThrottleOptions);
         return { status: 200, body: {} };
+      }
       case "DELETE /_emulator/throttling":
         this.setThrottling(undefined);
         return { status: 200, body: {} };

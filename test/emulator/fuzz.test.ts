@@ -1,5 +1,6 @@
 /**
- * Bounded, seeded fuzzing: 3,000 malformed requests in-process and 300 over HTTPS. Every answer
+ * Bounded, seeded fuzzing: 3,000 malformed requests in-process, 300 over HTTPS, and malformed
+ * control requests. Every answer
  * must be below 500 and every error an ARM envelope `{"error":{"code","message"}}`; afterwards the
  * store answers correctly and reloads from its data directory to the same state.
  */
@@ -176,3 +177,37 @@ it("answers 300 seeded malformed requests over HTTPS without a 5xx or a dropped 
   const still = await send(`${server.endpoint}${identityPath(server.subscriptionId, "rg", "target")}?api-version=2023-01-31`, { headers: { authorization: `Bearer ${token}` }, ca: server.caCertificate });
   expect(still.status).toBe(200);
 }, 60_000);
+
+it("answers malformed control requests with 4xx ARM errors and changes nothing", async () => {
+  const control = createEmulator();
+  const before = control.control.state();
+  const requests: Array<[string, string, unknown]> = [
+    ["POST", "/_emulator/seed", { identities: "x" }],
+    ["POST", "/_emulator/seed", { identities: [{ name: "ok-name" }] }],
+    ["POST", "/_emulator/seed", { identities: [{ resourceGroup: "rg", name: 5 }] }],
+    ["POST", "/_emulator/seed", { resourceGroups: [{ name: "rg", tags: { a: 1 } }] }],
+    ["POST", "/_emulator/seed", { subscriptions: [{ subscriptionId: "not-a-guid" }] }],
+    ["POST", "/_emulator/seed", [1, 2]],
+    ["POST", "/_emulator/seed", "{bad json"],
+    ["PUT", "/_emulator/system-assigned", { scope: "relative/scope" }],
+    ["PUT", "/_emulator/associated-resources", { identityId: "/nope", resources: [] }],
+    ["PUT", "/_emulator/associated-resources", { identityId: "/nope", resources: [1] }],
+    ["PUT", "/_emulator/faults", { rate: 2 }],
+    ["PUT", "/_emulator/faults", { kinds: ["boom"] }],
+    ["PUT", "/_emulator/faults", { pathPattern: "(" }],
+    ["POST", "/_emulator/faults/next", { kind: "418" }],
+    ["POST", "/_emulator/faults/next", { kind: "429", count: "many" }],
+    ["PUT", "/_emulator/throttling", { burstSeconds: "x" }],
+    ["PUT", "/_emulator/throttling", { limits: { write: { tenant: "fast" } } }],
+    ["PUT", "/_emulator/settings", { pageSize: 0 }],
+    ["PUT", "/_emulator/settings", { ficWriteWindowMs: "5" }],
+    ["GET", "/_emulator/unknown", undefined],
+  ];
+  for (const [method, url, body] of requests) {
+    const r = await call(control, method, url, body);
+    expect({ url, body, status: r.status < 500 && r.status >= 400, code: typeof r.json?.error?.code }).toEqual({ url, body, status: true, code: "string" });
+  }
+  expect(control.control.state()).toEqual(before);
+  // A request without faults still succeeds: nothing above was applied.
+  expect((await call(control, "GET", "/subscriptions?api-version=2021-04-01")).status).toBe(200);
+});
