@@ -1,8 +1,8 @@
 /**
  * Bounded, seeded fuzzing: 3,000 malformed requests in-process, 300 over HTTPS, and malformed
- * control requests. Every answer
- * must be below 500 and every error an ARM envelope `{"error":{"code","message"}}`; afterwards the
- * store answers correctly and reloads from its data directory to the same state.
+ * control requests. Every answer must be below 500 and every error an ARM envelope
+ * `{"error":{"code","message"}}`; afterwards the store answers correctly and reloads from its data
+ * directory to the same state.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
