@@ -65,7 +65,7 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | "tooLarge"> {
+function readBody(req: IncomingMessage): Promise<Buffer | "tooLarge" | "aborted"> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     const chunks: Buffer[] = [];
@@ -80,6 +80,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | "tooLarge"> {
     });
     req.on("end", () => resolve(tooLarge ? "tooLarge" : Buffer.concat(chunks)));
     req.on("error", reject);
+    // A client that goes away mid-body gets no answer; nothing is applied for it.
+    req.on("close", () => {
+      if (!req.complete) resolve("aborted");
+    });
   });
 }
 
@@ -129,6 +133,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const armServer = createHttpsServer({ key: certificates.key, cert: `${certificates.certificate.trimEnd()}\n${certificates.caCertificate.trimEnd()}\n` }, (req, res) => {
     readBody(req)
       .then(async (body) => {
+        if (body === "aborted") return;
         if (body === "tooLarge") {
           const error = new ArmError(413, "RequestEntityTooLarge", `The request content exceeds the maximum of ${MAX_BODY_BYTES} bytes (4 MB).`);
           send(res, { status: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" }, body: JSON.stringify(error.toBody()) });
@@ -146,7 +151,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   });
   const tokenServer = createHttpServer((req, res) => {
     readBody(req)
-      .then((body) => send(res, engine.handleToken(toEmulatorRequest(req, body === "tooLarge" ? Buffer.alloc(0) : body, "", "http"))))
+      .then((body) => {
+        if (body !== "aborted") send(res, engine.handleToken(toEmulatorRequest(req, Buffer.isBuffer(body) ? body : Buffer.alloc(0), "", "http")));
+      })
       .catch(() => res.socket?.destroy());
   });
   try {
