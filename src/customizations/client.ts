@@ -174,6 +174,7 @@ class ManagedServiceIdentityClientImpl {
         resolvedFrom: choice.from,
         validation,
         subscriptionId,
+        endpoint,
         loadGenerated: () => load(version),
         writeQueue,
       });

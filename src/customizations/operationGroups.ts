@@ -103,6 +103,8 @@ export interface OperationGroupContext {
   readonly validation: boolean;
   /** The client's subscription, if any. */
   readonly subscriptionId?: string;
+  /** The client's Resource Manager endpoint, the only place continuation tokens may lead to. */
+  readonly endpoint: string;
   /** The generated client of the group's version (loaded on first use) and its module's paging helper. */
   loadGenerated(): Promise<LoadedGenerated>;
   /** The client's federated identity credential write queue. */
@@ -161,6 +163,7 @@ export function createOperationGroup(group: string, context: OperationGroupConte
       const topIndex = optionsIndex(spec);
       target[operation] = (...args: unknown[]) =>
         createPagedIterator<unknown>({
+          endpoint: context.endpoint,
           supportsTop,
           async open(top): Promise<ServerPages<unknown>> {
             validate(operation, args);

@@ -4,6 +4,7 @@
  * that are plain strings, valid in another process.
  */
 import type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
+import { ManagedIdentityValidationError } from "./validation.js";
 
 const pageTokens = new WeakMap<object, string>();
 const tokenPrefix = "armmi1.";
@@ -27,26 +28,63 @@ function encodePosition(position: Position): string {
   return tokenPrefix + Buffer.from(JSON.stringify({ l: position.link, o: position.offset }), "utf8").toString("base64url");
 }
 
-function decodeToken(token: unknown): Position {
-  if (typeof token !== "string" || token.length === 0) {
-    throw new Error(`Page setting "continuationToken" has the value ${JSON.stringify(token)}; it must be a non-empty string from getContinuationToken().`);
-  }
-  if (!token.startsWith(tokenPrefix)) return { link: token, offset: 0 };
+const tokenRule =
+  "a continuation token must be a non-empty string from getContinuationToken() of a listing of this package.";
+
+/**
+ * Checks that a next link stays on the client's Resource Manager endpoint and addresses a
+ * Resource Manager path: the generated client follows absolute links as given, with the ARM token.
+ */
+function checkLink(link: string, endpoint: string, token: string): string {
+  const base = new URL(endpoint);
+  let url: URL | undefined;
   try {
-    const raw = JSON.parse(Buffer.from(token.slice(tokenPrefix.length), "base64url").toString("utf8")) as { l?: unknown; o?: unknown };
-    if ((raw.l === null || typeof raw.l === "string") && Number.isSafeInteger(raw.o) && (raw.o as number) >= 0) {
-      return { link: raw.l, offset: raw.o as number };
-    }
+    url = new URL(link, `${base.origin}/`);
   } catch {
-    // Reported below with the value.
+    url = undefined;
   }
-  throw new Error(`Page setting "continuationToken" has the value ${JSON.stringify(token)}, which is not a token this package issued.`);
+  const prefix = base.pathname.replace(/\/+$/, "");
+  if (
+    url === undefined ||
+    url.origin !== base.origin ||
+    !(url.pathname.startsWith(`${prefix}/subscriptions/`) || url.pathname.startsWith(`${prefix}/providers/`))
+  ) {
+    throw new ManagedIdentityValidationError(
+      "settings.continuationToken",
+      token,
+      `a continuation token must lead to the client's endpoint ${base.origin}${prefix} and a path under /subscriptions/ or /providers/.`,
+    );
+  }
+  return link;
+}
+
+function decodeToken(token: unknown, endpoint: string): Position {
+  if (typeof token !== "string" || token.length === 0) {
+    throw new ManagedIdentityValidationError("settings.continuationToken", token, tokenRule);
+  }
+  if (!token.startsWith(tokenPrefix)) return { link: checkLink(token, endpoint, token), offset: 0 };
+  let raw: { l?: unknown; o?: unknown } | undefined;
+  try {
+    raw = JSON.parse(Buffer.from(token.slice(tokenPrefix.length), "base64url").toString("utf8")) as { l?: unknown; o?: unknown };
+  } catch {
+    raw = undefined;
+  }
+  if (
+    typeof raw === "object" &&
+    raw !== null &&
+    (raw.l === null || typeof raw.l === "string") &&
+    Number.isSafeInteger(raw.o) &&
+    (raw.o as number) >= 0
+  ) {
+    return { link: raw.l === null ? null : checkLink(raw.l, endpoint, token), offset: raw.o as number };
+  }
+  throw new ManagedIdentityValidationError("settings.continuationToken", token, tokenRule);
 }
 
 function checkMaxPageSize(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`Page setting "maxPageSize" has the value ${JSON.stringify(value)}; it must be a positive integer.`);
+    throw new ManagedIdentityValidationError("settings.maxPageSize", value, "a page size must be a positive integer.");
   }
   return value;
 }
@@ -61,6 +99,8 @@ export interface ServerPages<T> {
 
 /** One list operation, as {@link createPagedIterator} drives it. */
 export interface PagedOperation<T> {
+  /** The client's Resource Manager endpoint: continuation tokens may only lead there. */
+  readonly endpoint: string;
   /** Whether the operation takes a `$top` page size the server honours. */
   readonly supportsTop: boolean;
   /**
@@ -77,8 +117,8 @@ export interface PagedOperation<T> {
  * `byPage({ continuationToken, maxPageSize })`. Nothing is sent until the first `next()`.
  */
 export function createPagedIterator<T>(operation: PagedOperation<T>): PagedAsyncIterableIterator<T, T[], PageSettings> {
-  const byPage = (settings: PageSettings = {}): AsyncIterableIterator<T[]> =>
-    withErrors(pagesOf(operation, settings), operation.mapError);
+  const byPage = (settings?: PageSettings | null): AsyncIterableIterator<T[]> =>
+    withErrors(pagesOf(operation, settings ?? {}), operation.mapError);
   async function* items(): AsyncIterableIterator<T> {
     for await (const page of byPage()) yield* page;
   }
@@ -95,7 +135,7 @@ export function createPagedIterator<T>(operation: PagedOperation<T>): PagedAsync
 async function* pagesOf<T>(operation: PagedOperation<T>, settings: PageSettings): AsyncIterableIterator<T[]> {
   const maxPageSize = checkMaxPageSize(settings.maxPageSize);
   const start: Position =
-    settings.continuationToken === undefined ? { link: null, offset: 0 } : decodeToken(settings.continuationToken);
+    settings.continuationToken === undefined ? { link: null, offset: 0 } : decodeToken(settings.continuationToken, operation.endpoint);
   const top = operation.supportsTop && start.link === null ? maxPageSize : undefined;
   const server = await operation.open(top);
   let link = start.link;

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { getContinuationToken, ManagedServiceIdentityClient } from "../../src/index.js";
+import { getContinuationToken, ManagedIdentityValidationError, ManagedServiceIdentityClient } from "../../src/index.js";
 import { arm, identity, RecordingCredential, subscriptionId } from "./helpers.js";
 
 const listUrl = `${arm}/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
@@ -39,6 +39,21 @@ const server = setupServer(
     }));
     const nextLink = skip + top < total ? `${ficUrl}?api-version=${url.searchParams.get("api-version")}&$top=${top}&$skiptoken=${skip + top}` : undefined;
     return HttpResponse.json({ value, nextLink });
+  }),
+  http.get(`${arm}/providers/Microsoft.ManagedIdentity/operations`, ({ request }) => {
+    const url = new URL(request.url);
+    requests.push(url);
+    const page = Number(url.searchParams.get("page") ?? "0");
+    const nextLink = page === 0 ? `${arm}/providers/Microsoft.ManagedIdentity/operations?api-version=${url.searchParams.get("api-version")}&page=1` : undefined;
+    return HttpResponse.json({ value: [{ name: `Microsoft.ManagedIdentity/op${page}` }], nextLink });
+  }),
+  http.all("https://evil.example/*", ({ request }) => {
+    requests.push(new URL(request.url));
+    return HttpResponse.json({ value: [] });
+  }),
+  http.all("https://management.azure.com.evil.example/*", ({ request }) => {
+    requests.push(new URL(request.url));
+    return HttpResponse.json({ value: [] });
   }),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
@@ -117,8 +132,80 @@ describe("continuation tokens", () => {
 
   it("rejects a token it did not issue, naming the setting", async () => {
     const pagesIterator = newClient().userAssignedIdentities.listBySubscription().byPage({ continuationToken: "armmi1.!!!" });
-    await expect(pagesIterator.next()).rejects.toThrow(/Page setting "continuationToken" has the value "armmi1.!!!", which is not a token this package issued/);
+    const error = await pagesIterator.next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as Error).message).toBe(
+      'Invalid settings.continuationToken "armmi1.!!!": a continuation token must be a non-empty string from getContinuationToken() of a listing of this package.',
+    );
     expect(requests).toEqual([]);
+  });
+
+  it.each([
+    ["another host", "https://evil.example/collect"],
+    ["another host behind a look-alike name", "https://management.azure.com.evil.example/subscriptions/x"],
+    ["a protocol-relative link", "//evil.example/subscriptions/x"],
+    ["plain http on the same host name", `http://management.azure.com/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`],
+    ["a path outside /subscriptions/ and /providers/", `${arm}/tenants/x`],
+  ])("refuses a link to %s and sends nothing", async (_what, link) => {
+    const credential = new RecordingCredential();
+    const client = new ManagedServiceIdentityClient(credential, subscriptionId);
+    const error = await client.userAssignedIdentities.listBySubscription().byPage({ continuationToken: link }).next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as ManagedIdentityValidationError).parameter).toBe("settings.continuationToken");
+    expect((error as Error).message).toBe(
+      `Invalid settings.continuationToken ${JSON.stringify(link.length > 60 ? `${link.slice(0, 60)}…` : link)}: a continuation token must lead to the client's endpoint https://management.azure.com and a path under /subscriptions/ or /providers/.`,
+    );
+    expect(requests).toEqual([]);
+    expect(credential.scopes).toEqual([]);
+  });
+
+  it("refuses a link to another host wrapped in the package's own token format", async () => {
+    const forged = `armmi1.${Buffer.from(JSON.stringify({ l: "https://evil.example/collect", o: 1 }), "utf8").toString("base64url")}`;
+    const error = await newClient().userAssignedIdentities.listBySubscription().byPage({ continuationToken: forged }).next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect(requests).toEqual([]);
+  });
+
+  it("follows next links under /providers/ (operations.list) across byPage calls", async () => {
+    const client = newClient();
+    const first = await client.operations.list().byPage().next();
+    const token = getContinuationToken(first.value);
+    expect(token).toMatch(/^https:\/\/management\.azure\.com\/providers\/Microsoft\.ManagedIdentity\/operations\?/);
+    const second = await client.operations.list().byPage({ continuationToken: token }).next();
+    expect(second.value.map((o: { name?: string }) => o.name)).toEqual(["Microsoft.ManagedIdentity/op1"]);
+    expect(requests.map((u) => u.searchParams.get("page"))).toEqual([null, "1"]);
+  });
+
+  it("follows links on a custom endpoint with a base path", async () => {
+    const base = "https://arm.contoso.example/proxy";
+    const path = `/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+    const seen: string[] = [];
+    server.use(
+      http.get(`${base}${path}`, ({ request }) => {
+        seen.push(request.url);
+        return HttpResponse.json({ value: [identity("rg", "id-x")] });
+      }),
+    );
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { endpoint: base });
+    const link = `${base}${path}?api-version=2024-11-30&page=4`;
+    const page = await client.userAssignedIdentities.listBySubscription().byPage({ continuationToken: link }).next();
+    expect(names(page.value)).toEqual(["id-x"]);
+    expect(seen).toEqual([link]);
+    const outside = await client.userAssignedIdentities
+      .listBySubscription()
+      .byPage({ continuationToken: `https://arm.contoso.example${path}` })
+      .next()
+      .catch((e: unknown) => e);
+    expect(outside).toBeInstanceOf(ManagedIdentityValidationError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("byPage(null) and byPage(undefined) start from the first page", async () => {
+    const list = newClient().userAssignedIdentities.listBySubscription();
+    const fromNull = await list.byPage(null as unknown as undefined).next();
+    const fromUndefined = await list.byPage(undefined).next();
+    expect(names(fromNull.value)).toEqual(names(fromUndefined.value));
+    expect(names(fromNull.value)[0]).toBe("id-0-0");
   });
 });
 
@@ -150,9 +237,10 @@ describe("maxPageSize", () => {
   });
 
   it("rejects a size that is not a positive integer", async () => {
-    await expect(newClient().userAssignedIdentities.listBySubscription().byPage({ maxPageSize: 0 }).next()).rejects.toThrow(
-      /Page setting "maxPageSize" has the value 0; it must be a positive integer/,
-    );
+    const error = await newClient().userAssignedIdentities.listBySubscription().byPage({ maxPageSize: 0 }).next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as Error).message).toBe("Invalid settings.maxPageSize (number) 0: a page size must be a positive integer.");
+    expect(requests).toEqual([]);
   });
 });
 
