@@ -151,6 +151,8 @@ export class Store {
   private journal?: StoreJournal;
   /** identity key → keys of its federated credentials. */
   private ficIndex = new Map<string, Set<string>>();
+  /** Sorted entries per collection, rebuilt only after a write to it (lists stay cheap). */
+  private sorted = new Map<keyof StoreCollections, Array<[string, unknown]>>();
 
   constructor(state: StoreState, journal?: StoreJournal) {
     this.state = state;
@@ -162,7 +164,11 @@ export class Store {
   commit(ops: readonly StoreOp[]): void {
     if (ops.length === 0) return;
     this.journal?.commit(ops);
-    for (const op of ops) applyOp(this.state, op, this.ficIndex);
+    for (const op of ops) {
+      applyOp(this.state, op, this.ficIndex);
+      if (op.t === "put" || op.t === "del") this.sorted.delete(op.c);
+      else this.sorted.clear();
+    }
   }
 
   /** The current state (read-only view; do not mutate). */
@@ -205,7 +211,24 @@ export class Store {
 
   /** Identities under an id prefix (a subscription or resource group), sorted by key. */
   identitiesUnder(prefixKey: string): Array<[string, IdentityRecord]> {
-    return sortedEntries(this.state.identities).filter(([k]) => k.startsWith(prefixKey));
+    const entries = this.sortedOf("identities") as Array<[string, IdentityRecord]>;
+    // Keys with a common prefix are contiguous in sorted order: find the first, take while they match.
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (entries[mid]![0] < prefixKey) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < entries.length && entries[end]![0].startsWith(prefixKey)) end++;
+    return entries.slice(lo, end);
+  }
+
+  private sortedOf(collection: keyof StoreCollections): Array<[string, unknown]> {
+    let entries = this.sorted.get(collection);
+    if (!entries) this.sorted.set(collection, (entries = sortedEntries(this.state[collection] as Record<string, unknown>)));
+    return entries;
   }
 
   /** Every identity, in key order. */
