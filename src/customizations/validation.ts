@@ -76,8 +76,8 @@ function readProperty(target: Record<string, unknown>, key: string): unknown {
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-// The generated clients check `^[-\w\._\(\)]+$` (ASCII `\w`), so Unicode letters are refused here too.
-const RESOURCE_GROUP = /^[-\w.()]{1,90}$/;
+// Resource Manager accepts Unicode letters and digits (.NET Char.IsLetterOrDigit) in resource group names.
+const RESOURCE_GROUP = /^[-_.()\p{L}\p{Nd}]{1,90}$/u;
 const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
 // The pattern the specs put on federatedIdentityCredentialResourceName.
 const FEDERATED_CREDENTIAL_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/;
@@ -90,13 +90,13 @@ const MAX_TAGS = 50;
 const rules = {
   subscriptionId: "a subscription id must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
   resourceGroupName:
-    "a resource group name must be 1–90 characters of letters, digits, '_', '-', '.', '(' and ')', not ending with '.'.",
+    "a resource group name must be 1–90 characters of letters, digits (Unicode included), '_', '-', '.', '(' and ')', not ending with '.'.",
   identityName:
     "an identity name must be 3–128 characters of letters, digits, '-' and '_', starting with a letter or digit.",
   federatedCredentialName:
     "a federated identity credential name must be 3–120 characters of letters, digits, '-' and '_', starting with a letter or digit.",
   scope:
-    "a scope must be a resource id: /subscriptions/{guid}[/resourceGroups/{name}]/providers/{Namespace}/{type}/{name}[/{type}/{name}…] (or /providers/… for tenant-level resources), with no empty segment, whitespace, '?' or '#'.",
+    "a scope must be a resource id: /subscriptions/{guid}[/resourceGroups/{name}]/providers/{Namespace}/{type}/{name}[/{type}/{name}…] (or /providers/… for tenant-level resources), with no empty segment, control character, '?' or '#'.",
   issuer: `an issuer must be an absolute https URL of at most ${FEDERATED_CREDENTIAL_FIELD_LENGTH} characters.`,
   subject: `a subject must be a non-empty string of at most ${FEDERATED_CREDENTIAL_FIELD_LENGTH} characters.`,
   audiences: `audiences must be an array holding exactly one non-empty string of at most ${FEDERATED_CREDENTIAL_FIELD_LENGTH} characters.`,
@@ -135,8 +135,8 @@ export function validateSubscriptionId(subscriptionId: unknown, parameter = "sub
 }
 
 /**
- * Checks a resource group name: 1–90 characters of letters, digits, `_`, `-`, `.`, `(`, `)`, not
- * ending with `.`.
+ * Checks a resource group name: 1–90 characters of letters and digits (Unicode ones included, as
+ * Resource Manager accepts), `_`, `-`, `.`, `(`, `)`, not ending with `.`.
  * @param resourceGroupName - the value to check
  * @param parameter - the name used in the error message
  * @throws {@link ManagedIdentityValidationError} when the name breaks the rule
@@ -205,7 +205,8 @@ export function normalizeScope(scope: string): string {
 }
 
 function isResourceId(path: string): boolean {
-  if (path.length === 0 || /[\s?#]/.test(path)) {
+  // Names may hold spaces (for example scheduled query rules); only what would break the URL is refused.
+  if (path.length === 0 || /[\u0000-\u001f\u007f?#]/.test(path)) {
     return false;
   }
   const segments = path.split("/");

@@ -122,6 +122,30 @@ describe("validation before any request", () => {
     expect(seen).toEqual([]);
   });
 
+  it("sends resource group names with Unicode letters and digits, which Resource Manager accepts", async () => {
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId);
+    for (const rg of ["rg-café", "Ресурсы", "リソース"]) {
+      const result = await client.userAssignedIdentities.get(rg, "id1");
+      expect(result.id).toBe(identityPath(rg, "id1"));
+    }
+    expect(seen.map((s) => decodeURIComponent(s.url.pathname))).toEqual(["rg-café", "Ресурсы", "リソース"].map((rg) => identityPath(rg, "id1")));
+  });
+
+  it("sends a system-assigned scope whose resource name holds a space", async () => {
+    const scope = `/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.Insights/scheduledQueryRules/My alert`;
+    const paths: string[] = [];
+    server.use(
+      http.get(`${arm}${scope.replace(" ", "%20")}/providers/Microsoft.ManagedIdentity/identities/default`, ({ request }) => {
+        paths.push(decodeURIComponent(new URL(request.url).pathname));
+        return HttpResponse.json({ id: "x", name: "default", location: "westeurope", properties: { principalId: "2a3b1e4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d" } });
+      }),
+    );
+    const client = new ManagedServiceIdentityClient(new RecordingCredential(), { apiVersion: "2018-11-30" });
+    const result = await client.systemAssignedIdentities.getByScope(scope);
+    expect(result.principalId).toBe("2a3b1e4c-5d6f-4a7b-8c9d-0e1f2a3b4c5d");
+    expect(paths).toEqual([`${scope}/providers/Microsoft.ManagedIdentity/identities/default`]);
+  });
+
   it("validation: false sends the arguments as they are", async () => {
     const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { validation: false });
     await client.userAssignedIdentities.get("rg", "a");

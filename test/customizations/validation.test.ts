@@ -95,12 +95,15 @@ describe("subscription id rule", () => {
 });
 
 describe("resource group name rule", () => {
-  it("accepts 1–90 letters, digits, _ - . ( ) not ending with '.'", () => {
-    for (const ok of ["r", "my-rg_(1).x", "A".repeat(90)]) {
-      validateResourceGroupName(ok);
+  it.each([["r"], ["my-rg_(1).x"], ["A".repeat(90)], ["rg-café"], ["Ресурсы"], ["リソース"], ["rg-٣"]])("accepts %p", (ok) => {
+    expect(() => validateResourceGroupName(ok)).not.toThrow();
+  });
+  it("accepts Unicode resource group names inside a scope", () => {
+    for (const name of ["rg-café", "Ресурсы", "リソース"]) {
+      expect(() => validateScope(VM_SCOPE.replace("rg-1", name))).not.toThrow();
     }
   });
-  it.each([[""], ["a".repeat(91)], ["rg."], ["rg/1"], ["rg 1"], ["rg#"]])("refuses %p", (bad) => {
+  it.each([[""], ["a".repeat(91)], ["rg."], ["rg/1"], ["rg 1"], ["rg#"], ["rg€"], ["rg\u00a0x"]])("refuses %p", (bad) => {
     expectInvalid(() => validateResourceGroupName(bad), "resourceGroupName", bad, /1–90 characters.*not ending with '\.'/);
   });
 });
@@ -142,8 +145,9 @@ describe("scope rule", () => {
     [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Web/sites/app/slots/staging`],
     [`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Security/pricings/p`],
     ["/providers/Microsoft.Management/managementGroups/mg1"],
+    [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Insights/scheduledQueryRules/My alert`],
   ])("accepts the resource id %s", (ok) => {
-    validateScope(ok);
+    expect(() => validateScope(ok)).not.toThrow();
   });
   it.each([
     [""],
@@ -155,7 +159,9 @@ describe("scope rule", () => {
     [VM_SCOPE.replace("/resourceGroups/", "//resourceGroups/")],
     [`${VM_SCOPE}?x=1`],
     [`${VM_SCOPE}#frag`],
-    [VM_SCOPE.replace("vm1", "vm 1")],
+    [VM_SCOPE.replace("vm1", "vm\n1")],
+    [VM_SCOPE.replace("vm1", "vm\t1")],
+    [VM_SCOPE.replace("vm1", "vm\u007f1")],
     [VM_SCOPE.replace("/vm1", "")],
     [VM_SCOPE.replace("Microsoft.Compute", "compute")],
     [`/subscriptions/${SUBSCRIPTION}/resourceGroups/rg./providers/Microsoft.Compute/virtualMachines/vm`],
