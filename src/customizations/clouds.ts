@@ -1,6 +1,7 @@
 /**
  * Azure clouds: where Azure Resource Manager lives in each one and which token scope it accepts.
  */
+import { ManagedIdentityValidationError } from "./validation.js";
 
 /** Resource Manager endpoint and token scope of one Azure cloud. */
 export interface AzureCloudEndpoints {
@@ -40,6 +41,13 @@ export interface CloudOptions {
   endpoint?: string;
   /** Token scopes; defaults to the cloud's scope, or `<endpoint>/.default` with `endpoint`. */
   credentialScopes?: string | string[];
+  /** The `@azure/arm-msi` name of `endpoint`, accepted so code moving from it keeps its endpoint. */
+  $host?: string;
+  /**
+   * The older `@azure/core-client` name of `endpoint`, accepted for the same reason.
+   * @deprecated Use `endpoint`.
+   */
+  baseUri?: string;
 }
 
 /** Endpoint and scopes a client sends its requests with. */
@@ -55,16 +63,18 @@ export interface ResolvedCloudEndpoints {
  * `credentialScopes`. Throws when both `cloud` and `endpoint` are given or a value is malformed.
  */
 export function resolveCloudEndpoints(options: CloudOptions): ResolvedCloudEndpoints {
-  const { cloud, endpoint, credentialScopes } = options;
+  const { cloud, credentialScopes } = options;
+  const endpoint = endpointOption(options);
   if (cloud !== undefined && endpoint !== undefined) {
     throw new Error(
-      `Options "cloud" (${JSON.stringify(cloud)}) and "endpoint" (${JSON.stringify(endpoint)}) are mutually exclusive: ` +
+      `Options "cloud" (${JSON.stringify(cloud)}) and "${endpoint.name}" (${JSON.stringify(endpoint.value)}) are mutually exclusive: ` +
         `pass a known cloud name, or an endpoint with its credentialScopes.`,
     );
   }
   let base: AzureCloudEndpoints;
   if (endpoint !== undefined) {
-    base = { resourceManagerEndpoint: endpoint, credentialScope: `${trimSlash(checkUrl("endpoint", endpoint))}/.default` };
+    const url = trimSlash(checkUrl(endpoint.name, endpoint.value));
+    base = { resourceManagerEndpoint: url, credentialScope: `${url}/.default` };
   } else if (cloud === undefined) {
     base = KnownAzureClouds.AzurePublicCloud;
   } else if (typeof cloud === "string") {
@@ -84,6 +94,22 @@ export function resolveCloudEndpoints(options: CloudOptions): ResolvedCloudEndpo
     throw new Error(`Option "credentialScopes" has the value ${JSON.stringify(credentialScopes)}; it must be one or more non-empty strings.`);
   }
   return { endpoint: trimSlash(base.resourceManagerEndpoint), credentialScopes: scopes };
+}
+
+/** The endpoint given as `endpoint`, `$host` or `baseUri`; several names must agree on one URL. */
+function endpointOption(options: CloudOptions): { name: string; value: string } | undefined {
+  const given = (["endpoint", "$host", "baseUri"] as const)
+    .filter((name) => options[name] !== undefined)
+    .map((name) => ({ name, value: options[name] as string }));
+  const differing = given.slice(1).find((option) => trimSlash(String(option.value)) !== trimSlash(String(given[0].value)));
+  if (differing !== undefined) {
+    throw new ManagedIdentityValidationError(
+      `options.${differing.name}`,
+      differing.value,
+      `"endpoint", "$host" and "baseUri" name the same setting; give one of them (here "${given[0].name}" is ${JSON.stringify(given[0].value)}).`,
+    );
+  }
+  return given[0];
 }
 
 function checkUrl(name: string, value: unknown): string {

@@ -195,6 +195,40 @@ describe("clouds", () => {
     expect(credential.scopes).toEqual([["https://arm.contoso.example/custom"]]);
   });
 
+  it.each([["$host"], ["baseUri"]] as const)("takes the @azure/arm-msi option %s as the endpoint, with its scope", async (name) => {
+    const credential = new RecordingCredential();
+    const client = new ManagedServiceIdentityClient(credential, subscriptionId, { [name]: "https://management.chinacloudapi.cn/" });
+    await client.userAssignedIdentities.get("rg", "id1");
+    expect(seen[0].url.origin).toBe("https://management.chinacloudapi.cn");
+    expect(credential.scopes).toEqual([["https://management.chinacloudapi.cn/.default"]]);
+  });
+
+  it("keeps credentialScopes given with $host", async () => {
+    const credential = new RecordingCredential();
+    const client = new ManagedServiceIdentityClient(credential, subscriptionId, { $host: "https://arm.contoso.example", credentialScopes: "https://arm.contoso.example/custom" });
+    await client.userAssignedIdentities.get("rg", "id1");
+    expect(seen[0].url.origin).toBe("https://arm.contoso.example");
+    expect(credential.scopes).toEqual([["https://arm.contoso.example/custom"]]);
+  });
+
+  it("refuses $host that disagrees with endpoint, and $host with cloud", () => {
+    const credential = new RecordingCredential();
+    let error: unknown;
+    try {
+      new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "https://a.example", $host: "https://b.example" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    expect((error as Error).message).toBe(
+      'Invalid options.$host "https://b.example": "endpoint", "$host" and "baseUri" name the same setting; give one of them (here "endpoint" is "https://a.example").',
+    );
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "https://a.example", $host: "https://a.example/" })).not.toThrow();
+    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureChinaCloud", $host: "https://x.example" })).toThrow(
+      /Options "cloud" \("AzureChinaCloud"\) and "\$host" \("https:\/\/x.example"\) are mutually exclusive/,
+    );
+  });
+
   it("rejects cloud with endpoint, and unknown clouds", () => {
     const credential = new RecordingCredential();
     expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureChinaCloud", endpoint: "https://x.example" })).toThrow(

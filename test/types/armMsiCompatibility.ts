@@ -20,7 +20,8 @@ const latest = new ManagedServiceIdentityClient(credential, "6a1b0d4e-3f0c-4c8e-
 export const latestUserAssignedIdentities: armMsi.UserAssignedIdentities = latest.userAssignedIdentities;
 export const latestFederatedIdentityCredentials: armMsi.FederatedIdentityCredentials = latest.federatedIdentityCredentials;
 
-// The options of @azure/arm-msi (minus apiVersion, which is ours) are accepted as they are.
-declare const armOptions: Omit<armMsi.ManagedServiceIdentityClientOptionalParams, "apiVersion" | "$host" | "baseUri" | "credential" | "pipeline" | "requestContentType">;
+// The options of @azure/arm-msi (minus apiVersion, which is ours) are accepted as they are,
+// $host and baseUri included (they set the endpoint).
+declare const armOptions: Omit<armMsi.ManagedServiceIdentityClientOptionalParams, "apiVersion" | "credential" | "pipeline" | "requestContentType">;
 export const fromArmOptions = new ManagedServiceIdentityClient(credential, "6a1b0d4e-3f0c-4c8e-9c43-0d3a7c2b1e55", armOptions);
 export const withoutSubscription = new ManagedServiceIdentityClient(credential);
