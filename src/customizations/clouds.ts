@@ -66,9 +66,10 @@ export function resolveCloudEndpoints(options: CloudOptions): ResolvedCloudEndpo
   const { cloud, credentialScopes } = options;
   const endpoint = endpointOption(options);
   if (cloud !== undefined && endpoint !== undefined) {
-    throw new Error(
-      `Options "cloud" (${JSON.stringify(cloud)}) and "${endpoint.name}" (${JSON.stringify(endpoint.value)}) are mutually exclusive: ` +
-        `pass a known cloud name, or an endpoint with its credentialScopes.`,
+    throw new ManagedIdentityValidationError(
+      `options.${endpoint.name}`,
+      endpoint.value,
+      `"cloud" (here ${JSON.stringify(cloud)}) and "${endpoint.name}" are mutually exclusive: pass a known cloud name, or an endpoint with its credentialScopes.`,
     );
   }
   let base: AzureCloudEndpoints;
@@ -79,19 +80,27 @@ export function resolveCloudEndpoints(options: CloudOptions): ResolvedCloudEndpo
     base = KnownAzureClouds.AzurePublicCloud;
   } else if (typeof cloud === "string") {
     if (!Object.prototype.hasOwnProperty.call(KnownAzureClouds, cloud)) {
-      throw new Error(
-        `Option "cloud" has the value ${JSON.stringify(cloud)}, which is not a known cloud; ` +
-          `known clouds: ${Object.keys(KnownAzureClouds).join(", ")} (or pass { resourceManagerEndpoint, credentialScope }).`,
+      throw new ManagedIdentityValidationError(
+        "options.cloud",
+        cloud,
+        `a cloud must be one of ${Object.keys(KnownAzureClouds).join(", ")}, or { resourceManagerEndpoint, credentialScope }.`,
       );
     }
     base = KnownAzureClouds[cloud];
   } else {
+    if (typeof cloud !== "object" || cloud === null || typeof cloud.credentialScope !== "string" || cloud.credentialScope.length === 0) {
+      throw new ManagedIdentityValidationError(
+        "options.cloud",
+        cloud,
+        `a cloud must be one of ${Object.keys(KnownAzureClouds).join(", ")}, or { resourceManagerEndpoint, credentialScope }.`,
+      );
+    }
     checkUrl("cloud.resourceManagerEndpoint", cloud.resourceManagerEndpoint);
     base = cloud;
   }
   const scopes = credentialScopes === undefined ? [base.credentialScope] : ([] as string[]).concat(credentialScopes);
   if (scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.length === 0)) {
-    throw new Error(`Option "credentialScopes" has the value ${JSON.stringify(credentialScopes)}; it must be one or more non-empty strings.`);
+    throw new ManagedIdentityValidationError("options.credentialScopes", credentialScopes, "credential scopes must be one or more non-empty strings.");
   }
   return { endpoint: trimSlash(base.resourceManagerEndpoint), credentialScopes: scopes };
 }
@@ -123,7 +132,7 @@ function checkUrl(name: string, value: unknown): string {
     }
   }
   if (!ok) {
-    throw new Error(`Option "${name}" has the value ${JSON.stringify(value)}; it must be an absolute http(s) URL.`);
+    throw new ManagedIdentityValidationError(`options.${name}`, value, "an endpoint must be an absolute http(s) URL.");
   }
   return value as string;
 }

@@ -5,6 +5,7 @@
 import type { ServiceClient } from "@azure/core-client";
 import { apiVersionList, apiVersionSpecs } from "../generated/apiVersions.js";
 import type { ApiVersion, GeneratedModules } from "../generated/apiVersions.js";
+import { ManagedIdentityValidationError } from "./validation.js";
 
 /** The generated client class instance of one API version. */
 export type GeneratedClientOf<V extends ApiVersion> = InstanceType<GeneratedModules[V]["ManagedServiceIdentityClient"]>;
@@ -129,10 +130,7 @@ function builtIn(name: KnownProfile): GroupVersions {
 
 function checkVersion(option: string, value: unknown): ApiVersion {
   if (!isApiVersion(value)) {
-    throw new Error(
-      `Option "${option}" has the value ${JSON.stringify(value)}, which is not a known API version; ` +
-        `known versions: ${apiVersionList.join(", ")}.`,
-    );
+    throw new ManagedIdentityValidationError(`options.${option}`, value, `an API version must be one of ${apiVersionList.join(", ")}.`);
   }
   return value;
 }
@@ -147,15 +145,17 @@ export interface ProfileOptions {
 
 /**
  * Resolves the API version of every operation group from `apiVersion` or `profile` (default:
- * {@link KnownProfiles.Latest}). Throws a clear error for both options at once, an unknown version
- * or profile, an unknown group name, or a pin to a version that lacks the pinned group.
+ * {@link KnownProfiles.Latest}). Throws a {@link ManagedIdentityValidationError} for both options
+ * at once, an unknown version or profile, an unknown group name, or a pin to a version that lacks
+ * the pinned group.
  */
 export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
   const { apiVersion, profile } = options;
   if (apiVersion !== undefined && profile !== undefined) {
-    throw new Error(
-      `Options "apiVersion" (${JSON.stringify(apiVersion)}) and "profile" (${JSON.stringify(profile)}) are mutually exclusive: ` +
-        `use "apiVersion" for one version everywhere, or "profile" for per-group versions.`,
+    throw new ManagedIdentityValidationError(
+      "options.profile",
+      profile,
+      `"apiVersion" (here ${JSON.stringify(apiVersion)}) and "profile" are mutually exclusive: use "apiVersion" for one version everywhere, or "profile" for per-group versions.`,
     );
   }
   if (apiVersion !== undefined) {
@@ -165,22 +165,25 @@ export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
   if (profile === undefined) return builtIn(KnownProfiles.Latest);
   if (typeof profile === "string") {
     if (profile !== KnownProfiles.Latest && profile !== KnownProfiles.LatestPreview) {
-      throw new Error(
-        `Option "profile" has the value ${JSON.stringify(profile)}, which is not a known profile; ` +
-          `known profiles: ${Object.values(KnownProfiles).join(", ")}, or an object such as { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" }.`,
+      throw new ManagedIdentityValidationError(
+        "options.profile",
+        profile,
+        `a profile must be one of ${Object.values(KnownProfiles).join(", ")}, or an object such as { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" }.`,
       );
     }
     return builtIn(profile);
   }
   if (typeof profile !== "object" || profile === null || Array.isArray(profile)) {
-    throw new Error(`Option "profile" has the value ${JSON.stringify(profile)}; it must be a profile name or an object of per-group API versions.`);
+    throw new ManagedIdentityValidationError("options.profile", profile, "a profile must be a profile name or an object of per-group API versions.");
   }
   const latest = builtIn(KnownProfiles.Latest);
   const entries = Object.entries(profile as Record<string, unknown>);
   for (const [key, value] of entries) {
     if (key !== "default" && !(operationGroupNames as readonly string[]).includes(key)) {
-      throw new Error(
-        `Option "profile.${key}" names no operation group; groups: ${operationGroupNames.join(", ")} (and "default").`,
+      throw new ManagedIdentityValidationError(
+        "options.profile",
+        key,
+        `a profile key must be "default" or an operation group: ${operationGroupNames.join(", ")}.`,
       );
     }
     if (value !== undefined) checkVersion(`profile.${key}`, value);
@@ -191,9 +194,10 @@ export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
     const pin = (profile as Record<string, ApiVersion | undefined>)[g];
     if (pin !== undefined) {
       if (!apiVersionSpecs[pin].groups[g]) {
-        throw new Error(
-          `Option "profile.${g}" pins API version ${pin}, which has no ${g} operation group; ` +
-            `versions that have it: ${versionsWith(g).join(", ") || "none"}.`,
+        throw new ManagedIdentityValidationError(
+          `options.profile.${g}`,
+          pin,
+          `a pinned API version must have the ${g} operation group; versions that have it: ${versionsWith(g).join(", ") || "none"}.`,
         );
       }
       resolved[g] = pin;

@@ -225,21 +225,33 @@ describe("clouds", () => {
     );
     expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "https://a.example", $host: "https://a.example/" })).not.toThrow();
     expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureChinaCloud", $host: "https://x.example" })).toThrow(
-      /Options "cloud" \("AzureChinaCloud"\) and "\$host" \("https:\/\/x.example"\) are mutually exclusive/,
+      'Invalid options.$host "https://x.example": "cloud" (here "AzureChinaCloud") and "$host" are mutually exclusive: pass a known cloud name, or an endpoint with its credentialScopes.',
     );
   });
 
-  it("rejects cloud with endpoint, and unknown clouds", () => {
+  it("rejects cloud with endpoint, unknown clouds and malformed values, naming option, value and rule", () => {
     const credential = new RecordingCredential();
-    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureChinaCloud", endpoint: "https://x.example" })).toThrow(
-      /Options "cloud" \("AzureChinaCloud"\) and "endpoint" \("https:\/\/x.example"\) are mutually exclusive/,
+    const messageOf = (options: object): string => {
+      try {
+        new ManagedServiceIdentityClient(credential, subscriptionId, options as never);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+        return (error as Error).message;
+      }
+      throw new Error("expected a ManagedIdentityValidationError, nothing was thrown");
+    };
+    expect(messageOf({ cloud: "AzureChinaCloud", endpoint: "https://x.example" })).toBe(
+      'Invalid options.endpoint "https://x.example": "cloud" (here "AzureChinaCloud") and "endpoint" are mutually exclusive: pass a known cloud name, or an endpoint with its credentialScopes.',
     );
-    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { cloud: "AzureGermanCloud" as never })).toThrow(
-      /Option "cloud" has the value "AzureGermanCloud", which is not a known cloud; known clouds: AzurePublicCloud, AzureChinaCloud, AzureUSGovernment/,
+    expect(messageOf({ cloud: "AzureGermanCloud" })).toBe(
+      'Invalid options.cloud "AzureGermanCloud": a cloud must be one of AzurePublicCloud, AzureChinaCloud, AzureUSGovernment, or { resourceManagerEndpoint, credentialScope }.',
     );
-    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint: "management.azure.com" })).toThrow(
-      /Option "endpoint" has the value "management.azure.com"; it must be an absolute http\(s\) URL/,
+    expect(messageOf({ cloud: null })).toMatch(/^Invalid options\.cloud \(null\): a cloud must be one of/);
+    expect(messageOf({ endpoint: "management.azure.com" })).toBe('Invalid options.endpoint "management.azure.com": an endpoint must be an absolute http(s) URL.');
+    expect(messageOf({ cloud: { resourceManagerEndpoint: "x", credentialScope: "s" } })).toBe(
+      'Invalid options.cloud.resourceManagerEndpoint "x": an endpoint must be an absolute http(s) URL.',
     );
+    expect(messageOf({ credentialScopes: [] })).toBe("Invalid options.credentialScopes (array) []: credential scopes must be one or more non-empty strings.");
   });
 });
 

@@ -1,6 +1,5 @@
-import { apiVersionList, apiVersionSpecs, KnownProfiles, ManagedServiceIdentityClient, OperationNotAvailableError } from "../../src/index.js";
+import { apiVersionList, apiVersionSpecs, KnownProfiles, ManagedIdentityValidationError, ManagedServiceIdentityClient, OperationNotAvailableError } from "../../src/index.js";
 import { resolveGroupVersions } from "../../src/customizations/profiles.js";
-import type { ManagedServiceIdentityClientOptions } from "../../src/index.js";
 import { RecordingCredential, subscriptionId } from "./helpers.js";
 
 const credential = new RecordingCredential();
@@ -56,21 +55,38 @@ describe("profile resolution", () => {
     expect(versions.federatedIdentityCredentials).toBeUndefined();
   });
 
+  /** The error a constructor call throws, checked to be the validation error class. */
+  function constructionError(options: object): ManagedIdentityValidationError {
+    let error: unknown;
+    try {
+      new ManagedServiceIdentityClient(credential, subscriptionId, options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManagedIdentityValidationError);
+    return error as ManagedIdentityValidationError;
+  }
+
   it("rejects apiVersion together with profile", () => {
-    expect(() => new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-11-30", profile: "Latest" } as ManagedServiceIdentityClientOptions)).toThrow(
-      /Options "apiVersion" \("2024-11-30"\) and "profile" \("Latest"\) are mutually exclusive/,
+    expect(constructionError({ apiVersion: "2024-11-30", profile: "Latest" }).message).toBe(
+      'Invalid options.profile "Latest": "apiVersion" (here "2024-11-30") and "profile" are mutually exclusive: use "apiVersion" for one version everywhere, or "profile" for per-group versions.',
     );
   });
 
   it("rejects unknown versions, profiles and groups at construction", () => {
-    const make = (options: object) => () => new ManagedServiceIdentityClient(credential, subscriptionId, options as never);
-    expect(make({ apiVersion: "2020-01-01" })).toThrow(/Option "apiVersion" has the value "2020-01-01", which is not a known API version; known versions: 2015-08-31-preview, /);
-    expect(make({ profile: { default: "2024-11-31" } })).toThrow(/Option "profile.default" has the value "2024-11-31", which is not a known API version/);
-    expect(make({ profile: { userAssignedIdentities: "latest" } })).toThrow(/Option "profile.userAssignedIdentities" has the value "latest"/);
-    expect(make({ profile: "Newest" })).toThrow(/Option "profile" has the value "Newest", which is not a known profile; known profiles: Latest, LatestPreview/);
-    expect(make({ profile: { identities: "2024-11-30" } })).toThrow(/Option "profile.identities" names no operation group/);
-    expect(make({ profile: { federatedIdentityCredentials: "2018-11-30" } })).toThrow(
-      /pins API version 2018-11-30, which has no federatedIdentityCredentials operation group; versions that have it: 2022-01-31-preview, 2023-01-31/,
+    const known = apiVersionList.join(", ");
+    expect(constructionError({ apiVersion: "2020-01-01" }).message).toBe(`Invalid options.apiVersion "2020-01-01": an API version must be one of ${known}.`);
+    expect(constructionError({ profile: { default: "2024-11-31" } }).message).toBe(`Invalid options.profile.default "2024-11-31": an API version must be one of ${known}.`);
+    expect(constructionError({ profile: { userAssignedIdentities: "latest" } }).parameter).toBe("options.profile.userAssignedIdentities");
+    expect(constructionError({ profile: "Newest" }).message).toBe(
+      'Invalid options.profile "Newest": a profile must be one of Latest, LatestPreview, or an object such as { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" }.',
+    );
+    expect(constructionError({ profile: 7 }).message).toBe("Invalid options.profile (number) 7: a profile must be a profile name or an object of per-group API versions.");
+    expect(constructionError({ profile: { identities: "2024-11-30" } }).message).toMatch(
+      /^Invalid options\.profile "identities": a profile key must be "default" or an operation group: .*userAssignedIdentities/,
+    );
+    expect(constructionError({ profile: { federatedIdentityCredentials: "2018-11-30" } }).message).toMatch(
+      /^Invalid options\.profile\.federatedIdentityCredentials "2018-11-30": a pinned API version must have the federatedIdentityCredentials operation group; versions that have it: 2022-01-31-preview, 2023-01-31/,
     );
   });
 });
