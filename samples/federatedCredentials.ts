@@ -7,12 +7,15 @@
  * Twice against one persistent emulator: start `npx arm-managed-identity emulator --data-dir ./.emulator`,
  * export the lines it prints plus ARM_MANAGED_IDENTITY_ENDPOINT, and run the sample two times.
  */
+// #region snippet
 import { ManagedServiceIdentityClient, ResourceNotFoundError, githubActionsFederatedCredential, kubernetesFederatedCredential } from "arm-managed-identity";
 import type { FederatedCredentialDefinition } from "arm-managed-identity";
+// #endregion
 import { armCredential, armEndpoint, ensureResourceGroup, resourceGroup, runSample, subscriptionId } from "./shared/sampleEnvironment.js";
 
 const identityName = "app-deployer";
 
+// #region snippet
 /** The credentials the identity should have, by name. */
 const wanted: Record<string, FederatedCredentialDefinition> = {
   "github-main": githubActionsFederatedCredential({ owner: "contoso", repository: "payments-api", branch: "main" }),
@@ -23,6 +26,7 @@ const wanted: Record<string, FederatedCredentialDefinition> = {
     serviceAccount: "worker",
   }),
 };
+// #endregion
 
 async function main(): Promise<void> {
   const credential = armCredential();
@@ -40,12 +44,14 @@ async function main(): Promise<void> {
     console.log(`identity ${identityName}: created (clientId ${identity.clientId}, principalId ${identity.principalId})`);
   }
 
+  // #region snippet
   for (const [name, definition] of Object.entries(wanted)) {
     const result = await client.federatedIdentityCredentials.ensure(resourceGroup, identityName, name, definition);
     const outcome = result.created ? "created" : result.updated ? "updated" : "unchanged";
     if (outcome !== "unchanged") writes++;
     console.log(`credential ${name}: ${outcome} (subject ${result.credential.subject})`);
   }
+  // #endregion
 
   const names: string[] = [];
   for await (const fic of client.federatedIdentityCredentials.list(resourceGroup, identityName)) names.push(fic.name ?? "");

@@ -9,37 +9,34 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import { ManagedServiceIdentityClient } from "arm-managed-identity";
 // #endregion
 import { ResourceNotFoundError } from "arm-managed-identity";
-import { ensureResourceGroup, resourceGroup, runSample, subscriptionId } from "./shared/sampleEnvironment.js";
+import { ensureResourceGroup, resourceGroup, runSample, subscriptionId as sampleSubscriptionId } from "./shared/sampleEnvironment.js";
 
 async function main(): Promise<void> {
+  const subscriptionId = sampleSubscriptionId();
   const rg = resourceGroup;
   const name = `quickstart-${Date.now().toString(36)}`;
   // #region snippet
   // On the emulator: its ARM endpoint and its managed identity. Otherwise: Azure and DefaultAzureCredential.
   const endpoint = process.env.ARM_MANAGED_IDENTITY_ENDPOINT;
   const credential = endpoint ? new ManagedIdentityCredential() : new DefaultAzureCredential();
-  const client = new ManagedServiceIdentityClient(credential, subscriptionId(), { endpoint });
+  const client = new ManagedServiceIdentityClient(credential, subscriptionId, { endpoint });
   // #endregion
   await ensureResourceGroup(credential);
-  // #region snippet
 
+  // #region snippet
   const created = await client.userAssignedIdentities.createOrUpdate(rg, name, { location: "westus", tags: { env: "demo" } });
   console.log(`created ${created.name}: clientId ${created.clientId}, principalId ${created.principalId}`);
-
   const fetched = await client.userAssignedIdentities.get(rg, name);
+  const updated = await client.userAssignedIdentities.update(rg, name, { tags: { ...fetched.tags, team: "payments" } });
+  // #endregion
   console.log(`got ${fetched.id}`);
-
-  const updated = await client.userAssignedIdentities.update(rg, name, { tags: { env: "demo", team: "payments" } });
   console.log(`updated tags: ${JSON.stringify(updated.tags)}`);
 
-  let pageNumber = 0;
+  // #region snippet
   for await (const page of client.userAssignedIdentities.listBySubscription().byPage({ maxPageSize: 2 })) {
-    console.log(`subscription page ${++pageNumber}: ${page.map((identity) => identity.name).join(", ")}`);
+    console.log(`subscription page: ${page.map((identity) => identity.name).join(", ")}`);
   }
-  for await (const identity of client.userAssignedIdentities.listByResourceGroup(rg)) {
-    console.log(`in ${rg}: ${identity.name}`);
-  }
-
+  for await (const identity of client.userAssignedIdentities.listByResourceGroup(rg)) console.log(`in ${rg}: ${identity.name}`);
   await client.userAssignedIdentities.delete(rg, name);
   // #endregion
   console.log(`deleted ${name}`);
