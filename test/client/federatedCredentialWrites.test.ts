@@ -9,50 +9,50 @@ const ficPath = `${arm}/subscriptions/${subscriptionId}/resourceGroups/:rg/provi
 /** Per identity (lowercased rg/identity): writes in flight now, and the most ever in flight together. */
 const inFlight = new Map<string, number>();
 let maxPerIdentity = 0;
-let maxOverall = 0;
-let overall = 0;
 /** Credentials the fake service holds, per identity. */
 const stored = new Map<string, Record<string, unknown>[]>();
+/** Writes that reached the service, in arrival order (probe writes excluded). */
 const writes: string[] = [];
 /** Statuses to answer the next PUTs with before succeeding. */
 let conflictsToAnswer = 0;
-/** Resolves when a write on another identity has arrived, so a write on this one can wait for it. */
-let arrivals: ((key: string) => void)[] = [];
+/** When true, every write (but probes) stays in flight until the test releases it. */
+let holdWrites = false;
+/** Writes in flight, held, oldest first, each with the function that lets it finish. */
+const held: { key: string; release: () => void }[] = [];
+/** Wakes whoever waits for the next write to arrive. */
+let onArrival: (() => void)[] = [];
 
-/** How long a write waits for one on another identity; long only where overlap is expected. */
-let holdMs = 50;
+/** Identities whose writes only prove that the client has had its chance to send more. */
+const isProbe = (identity: string): boolean => identity.startsWith("probe-");
 
-function waitForWriteOnOtherIdentity(key: string): Promise<void> {
-  const othersInFlight = [...inFlight].some(([other, count]) => other !== key && count > 0);
-  if (othersInFlight) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, holdMs);
-    arrivals.push((other) => {
-      if (other !== key) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+function notifyArrival(): void {
+  const waiting = onArrival;
+  onArrival = [];
+  for (const wake of waiting) wake();
+}
+
+/** Resolves once `condition` holds, re-checking it each time a write arrives (no timers). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise<void>((resolve) => onArrival.push(resolve));
 }
 
 async function write(rg: string, identity: string, handler: () => Response | Promise<Response>): Promise<Response> {
   const key = `${rg}/${identity}`.toLowerCase();
-  for (const notify of arrivals) notify(key);
-  arrivals = [];
   const now = (inFlight.get(key) ?? 0) + 1;
   inFlight.set(key, now);
-  overall += 1;
   maxPerIdentity = Math.max(maxPerIdentity, now);
-  maxOverall = Math.max(maxOverall, overall);
   try {
-    // Stay in flight until a write on another identity arrives (or a while passes), so that
-    // overlapping writes are seen whenever the client lets them overlap.
-    await waitForWriteOnOtherIdentity(key);
+    if (holdWrites && !isProbe(identity)) {
+      await new Promise<void>((release) => {
+        held.push({ key, release });
+        notifyArrival();
+      });
+    } else {
+      notifyArrival();
+    }
     return await handler();
   } finally {
     inFlight.set(key, (inFlight.get(key) ?? 1) - 1);
-    overall -= 1;
   }
 }
 
@@ -61,7 +61,7 @@ const server = setupServer(
     const rg = String(params.rg);
     const identity = String(params.identity);
     const body = (await request.json()) as { properties: Record<string, unknown> };
-    writes.push(`${identity}/${String(params.name)}`);
+    if (!isProbe(identity)) writes.push(`${identity}/${String(params.name)}`);
     return write(rg, identity, () => {
       if (conflictsToAnswer > 0) {
         conflictsToAnswer -= 1;
@@ -87,7 +87,7 @@ const server = setupServer(
     return write(String(params.rg), String(params.identity), () => HttpResponse.json({ name: params.name, ...(body as object) }, { status: 201 }));
   }),
   http.delete(`${ficPath}/:name`, ({ params }) => {
-    writes.push(`${String(params.identity)}/${String(params.name)}`);
+    if (!isProbe(String(params.identity))) writes.push(`${String(params.identity)}/${String(params.name)}`);
     return write(String(params.rg), String(params.identity), () => new HttpResponse(null, { status: 204 }));
   }),
   http.get(ficPath, ({ params }) => HttpResponse.json({ value: stored.get(`${String(params.rg)}/${String(params.identity)}`.toLowerCase()) ?? [] })),
@@ -98,47 +98,73 @@ beforeEach(() => {
   stored.clear();
   writes.length = 0;
   maxPerIdentity = 0;
-  maxOverall = 0;
   conflictsToAnswer = 0;
-  holdMs = 50;
+  holdWrites = false;
+  held.length = 0;
 });
 afterAll(() => server.close());
 
 const credential = (n: number) => ({ issuer: "https://token.actions.githubusercontent.com", subject: `repo:contoso/app:environment:e${n}`, audiences: ["api://AzureADTokenExchange"] });
 const newClient = (options = {}) => new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, options);
 
+let probes = 0;
+
+/**
+ * Lets the held writes finish one at a time, `total` in all. While one is held, a write on another
+ * identity (a probe) is sent and answered: by then the client has had its chance to send any other
+ * write it would run in parallel, so exactly one write must have arrived.
+ */
+async function releaseOneAtATime(client: ReturnType<typeof newClient>, total: number): Promise<void> {
+  for (let arrived = 1; arrived <= total; arrived += 1) {
+    await until(() => held.length > 0);
+    await client.federatedIdentityCredentials.delete("rg", `probe-${(probes += 1)}`, "fic1");
+    expect(writes).toHaveLength(arrived);
+    expect(held).toHaveLength(1);
+    held.shift()!.release();
+  }
+}
+
 describe("federated identity credential writes go through one queue per client", () => {
   it("two concurrent writes on one identity never overlap on the wire (names differ in case only)", async () => {
+    holdWrites = true;
     const client = newClient();
-    await Promise.all([
+    const done = Promise.all([
       client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
       client.federatedIdentityCredentials.createOrUpdate("RG", "ID1", "fic2", credential(2)),
       client.federatedIdentityCredentials.delete("rg", "id1", "fic3"),
     ]);
+    await releaseOneAtATime(client, 3);
+    await done;
     expect(writes).toEqual(["id1/fic1", "ID1/fic2", "id1/fic3"]);
     expect(maxPerIdentity).toBe(1);
   });
 
   it("flexible credential writes share the queue of the identity", async () => {
+    holdWrites = true;
     const client = new ManagedServiceIdentityClient(new RecordingCredential(), subscriptionId, { profile: KnownProfiles.LatestPreview });
-    await Promise.all([
+    const done = Promise.all([
       client.flexibleFederatedIdentityCredentials.createOrUpdate("rg", "id1", "flex1", { properties: credential(1) }),
       client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
     ]);
+    await releaseOneAtATime(client, 2);
+    await done;
     expect(writes).toEqual(["id1/flexible/flex1", "id1/fic1"]);
     expect(maxPerIdentity).toBe(1);
   });
 
-  it("writes on two identities do overlap", async () => {
-    // Each write stays in flight until the other identity's arrives: only overlap lets this end early.
-    holdMs = 15_000;
+  it("writes on two identities are both on the wire at once", async () => {
+    holdWrites = true;
     const client = newClient();
-    await Promise.all([
+    const done = Promise.all([
       client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic1", credential(1)),
       client.federatedIdentityCredentials.createOrUpdate("rg", "id2", "fic1", credential(1)),
     ]);
+    // Neither is released before both have arrived: a client that ran them one after another would never get here.
+    await until(() => held.length === 2);
+    expect(held.map((h) => h.key).sort()).toEqual(["rg/id1", "rg/id2"]);
+    for (const h of held.splice(0)) h.release();
+    await done;
     expect(maxPerIdentity).toBe(1);
-    expect(maxOverall).toBe(2);
   });
 
   it("retries the concurrent-write conflict with the configured delays, and logs the retry", async () => {
@@ -187,12 +213,15 @@ describe("federatedIdentityCredentials.ensure", () => {
   });
 
   it("runs in the same queue as the other writes on that identity", async () => {
+    holdWrites = true;
     const client = newClient();
-    await Promise.all([
+    const done = Promise.all([
       client.federatedIdentityCredentials.ensure("rg", "id1", "fic-a1", credential(1)),
       client.federatedIdentityCredentials.createOrUpdate("rg", "id1", "fic-a2", credential(2)),
       client.federatedIdentityCredentials.ensure("rg", "id1", "fic-a3", credential(3)),
     ]);
+    await releaseOneAtATime(client, 3);
+    await done;
     expect(maxPerIdentity).toBe(1);
     expect(writes).toEqual(["id1/fic-a1", "id1/fic-a2", "id1/fic-a3"]);
   });
