@@ -223,6 +223,8 @@ export interface EnsureFederatedIdentityCredentialOptions {
    * running the call (it would wait for itself).
    */
   queue?: FederatedCredentialWriteQueue;
+  /** Set to `false` to send the arguments without client-side checks (as the client's `validation: false`). Default `true`. */
+  validate?: boolean;
 }
 
 /** What {@link ensureFederatedIdentityCredential} found or did. */
@@ -267,9 +269,12 @@ export async function ensureFederatedIdentityCredential<T extends FederatedCrede
   credential: EnsureFederatedIdentityCredentialParameters,
   options: EnsureFederatedIdentityCredentialOptions = {},
 ): Promise<EnsureFederatedIdentityCredentialResult<T>> {
-  validateResourceGroupName(resourceGroupName);
-  validateIdentityName(identityName);
-  validateFederatedCredentialName(name, "name");
+  const validate = options?.validate !== false;
+  if (validate) {
+    validateResourceGroupName(resourceGroupName);
+    validateIdentityName(identityName);
+    validateFederatedCredentialName(name, "name");
+  }
   if (typeof credential !== "object" || credential === null || Array.isArray(credential)) {
     throw new ManagedIdentityValidationError("credential", credential, "the credential must be an object.");
   }
@@ -280,7 +285,7 @@ export async function ensureFederatedIdentityCredential<T extends FederatedCrede
     ...(credential.claimsMatchingExpression !== undefined ? { claimsMatchingExpression: credential.claimsMatchingExpression } : {}),
   };
   // Whether the API version accepts a claims expression is the service's (or the versioned client's) call.
-  validateFederatedCredentialProperties(wanted, "credential");
+  if (validate) validateFederatedCredentialProperties(wanted, "credential");
   const abortSignal = options?.abortSignal;
 
   const lookUpAndWrite = async (): Promise<EnsureFederatedIdentityCredentialResult<T>> => {
@@ -294,7 +299,7 @@ export async function ensureFederatedIdentityCredential<T extends FederatedCrede
       if (sameTrust) {
         return { credential: existing, created: false, updated: false };
       }
-      if (sameName === undefined && existing.name?.toLowerCase() === name.toLowerCase()) {
+      if (sameName === undefined && existing.name?.toLowerCase() === String(name).toLowerCase()) {
         sameName = existing;
       }
     }

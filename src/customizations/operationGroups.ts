@@ -243,6 +243,7 @@ export function createOperationGroup(group: string, context: OperationGroupConte
         return await ensureFederatedIdentityCredential(ops, resourceGroupName, identityName, name, wanted, {
           abortSignal: options.abortSignal,
           queue: context.writeQueue,
+          validate: context.validation,
         });
       } catch (error) {
         throw toManagedIdentityError(error);

@@ -1,7 +1,7 @@
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { ConcurrentFederatedCredentialWriteError, KnownProfiles, ManagedServiceIdentityClient } from "../../src/index.js";
+import { ConcurrentFederatedCredentialWriteError, KnownProfiles, ManagedIdentityValidationError, ManagedServiceIdentityClient } from "../../src/index.js";
 import { arm, RecordingCredential, subscriptionId } from "./helpers.js";
 
 const ficPath = `${arm}/subscriptions/${subscriptionId}/resourceGroups/:rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/:identity/federatedIdentityCredentials`;
@@ -210,6 +210,16 @@ describe("federatedIdentityCredentials.ensure", () => {
     expect(second.created).toBe(false);
     expect(second.credential.name).toBe("github");
     expect(writes).toEqual(["id1/github"]);
+  });
+
+  it("with validation: false sends names the client-side rules would refuse", async () => {
+    const odd = { issuer: "http://issuer.example", subject: "s", audiences: ["api://AzureADTokenExchange"] };
+    const strict = await newClient().federatedIdentityCredentials.ensure("rg", "id1", "x", odd).catch((e: unknown) => e);
+    expect(strict).toBeInstanceOf(ManagedIdentityValidationError);
+    expect(writes).toEqual([]);
+    const result = await newClient({ validation: false }).federatedIdentityCredentials.ensure("rg", "id1", "x", odd);
+    expect(result.created).toBe(true);
+    expect(writes).toEqual(["id1/x"]);
   });
 
   it("runs in the same queue as the other writes on that identity", async () => {
