@@ -192,7 +192,8 @@ export class EmulatorEngine {
 
     const fault = this.faults.decide(rawPath);
     if (fault) {
-      if (fault.kind === "latency") await new Promise((r) => setTimeout(r, fault.latencyMs));
+      // Unref'd: a held request must not keep a process alive on its own (servers keep themselves alive).
+      if (fault.kind === "latency") await new Promise((r) => setTimeout(r, fault.latencyMs).unref());
       else if (fault.kind === "reset") return { reset: true };
       else if (fault.kind === "429") throw new ArmError(429, "TooManyRequests", "The request is being throttled (injected fault).", { headers: { "retry-after": String(fault.retryAfterSeconds) } });
       else if (fault.kind === "503") throw new ArmError(503, "ServiceUnavailable", "The service is temporarily unavailable (injected fault).", { headers: { "retry-after": String(fault.retryAfterSeconds) } });

@@ -20,18 +20,45 @@ async function bodyBuffer(request: PipelineRequest): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The error the pipeline's own clients throw on abort (callers check `name === "AbortError"`). */
+function abortError(): Error {
+  const error = new Error("The operation was aborted.");
+  error.name = "AbortError";
+  return error;
+}
+
+/** Settles with `work`, or rejects with an AbortError as soon as `signal` aborts (e.g. during injected latency). */
+function untilAborted<T>(work: Promise<T>, signal: PipelineRequest["abortSignal"]): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener("abort", onAbort);
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Creates an HttpClient that serves every request from `engine` (ARM and token endpoints). */
 export function createEmulatorHttpClient(engine: EmulatorEngine): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (request.abortSignal?.aborted) throw new RestError("The operation was aborted.", { code: "ABORT_ERR", request });
+      if (request.abortSignal?.aborted) throw abortError();
       const url = new URL(request.url);
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
       const emuRequest = { method: request.method, url: url.pathname + url.search, headers, body: await bodyBuffer(request), origin: url.origin };
-      const response = isTokenPath(url.pathname) && !url.pathname.startsWith("/subscriptions") ? engine.handleToken(emuRequest) : await engine.handleArm(emuRequest);
+      const handled = isTokenPath(url.pathname) ? Promise.resolve(engine.handleToken(emuRequest)) : engine.handleArm(emuRequest);
+      const response = await untilAborted(handled, request.abortSignal);
       if (response.reset) throw new RestError("socket hang up", { code: "ECONNRESET", request });
-      if (request.abortSignal?.aborted) throw new RestError("The operation was aborted.", { code: "ABORT_ERR", request });
+      if (request.abortSignal?.aborted) throw abortError();
       return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
     },
   };

@@ -77,3 +77,14 @@ it.each(apiVersionList)("%s: every operation of the version works with its gener
   for (const name of names) await uai.delete("rg", name);
   await expect(uai.get("rg", names[0])).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" });
 });
+
+it("the in-process transport stops waiting when the caller aborts mid-request", async () => {
+  const mod = await loadGenerated["2024-11-30"]();
+  const client = new mod.ManagedServiceIdentityClient(emu.credential, emu.subscriptionId, { endpoint: emu.endpoint, httpClient: emu.httpClient });
+  // The request is held by injected latency far longer than this test's timeout; only the abort can end it.
+  emu.control.failNext("latency", 1, { latencyMs: 120_000 });
+  const controller = new AbortController();
+  const pending = client.userAssignedIdentities.get("rg", "anything", { abortSignal: controller.signal });
+  setImmediate(() => controller.abort());
+  await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+}, 10_000);
