@@ -114,7 +114,10 @@ let probes = 0;
  * identity (a probe) is sent and answered: by then the client has had its chance to send any other
  * write it would run in parallel, so exactly one write must have arrived.
  */
-async function releaseOneAtATime(client: ReturnType<typeof newClient>, total: number): Promise<void> {
+async function releaseOneAtATime(
+  client: { federatedIdentityCredentials: { delete(rg: string, identity: string, name: string): Promise<unknown> } },
+  total: number,
+): Promise<void> {
   for (let arrived = 1; arrived <= total; arrived += 1) {
     await until(() => held.length > 0);
     await client.federatedIdentityCredentials.delete("rg", `probe-${(probes += 1)}`, "fic1");
