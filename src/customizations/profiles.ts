@@ -40,7 +40,10 @@ export type KnownProfile = (typeof KnownProfiles)[keyof typeof KnownProfiles];
  *
  * @example `{ default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" }`
  */
-export type ApiProfile = { readonly default?: ApiVersion } & { readonly [G in OperationGroupName]?: ApiVersion };
+export type ApiProfile = { readonly default?: ApiVersion } & { readonly [G in OperationGroupName]?: VersionsHaving<G> };
+
+/** The API versions whose generated client has operation group `G`: what a profile may pin `G` to. */
+export type VersionsHaving<G extends OperationGroupName> = { [V in ApiVersion]: G extends OperationGroupsOf<V> ? V : never }[ApiVersion];
 
 type Reverse<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R] ? [...Reverse<R>, H] : [];
 type NewestFirst = Reverse<typeof apiVersionList>;

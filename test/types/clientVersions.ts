@@ -91,6 +91,11 @@ export async function profiles(): Promise<void> {
   new ManagedServiceIdentityClient(credential, subscriptionId, { apiVersion: "2024-12-01" });
   // @ts-expect-error not an operation group
   new ManagedServiceIdentityClient(credential, subscriptionId, { profile: { identities: "2024-11-30" } });
+  // @ts-expect-error 2018-11-30 has no federated identity credentials to pin
+  new ManagedServiceIdentityClient(credential, subscriptionId, { profile: { federatedIdentityCredentials: "2018-11-30" } });
+  // @ts-expect-error flexible credentials exist only in 2025-01-31-preview
+  new ManagedServiceIdentityClient(credential, subscriptionId, { profile: { flexibleFederatedIdentityCredentials: "2025-05-31-preview" } });
+  new ManagedServiceIdentityClient(credential, subscriptionId, { profile: { federatedIdentityCredentials: "2022-01-31-preview", flexibleFederatedIdentityCredentials: "2025-01-31-preview" } });
 }
 
 export async function nonLiteralOptions(options: { apiVersion?: "2018-11-30" | "2024-11-30" }, version: "2018-11-30" | "2024-11-30"): Promise<void> {
