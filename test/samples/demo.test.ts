@@ -59,3 +59,13 @@ it("runs every sample on the emulator, prints the summary and exits 0 leaving no
   expect(await portAccepts(Number(endpoint![1]))).toBe(false);
   expect(existsSync(dirname(endpoint![2]!))).toBe(false);
 });
+
+it("stops at a failing sample, says which and why, and exits non-zero", async () => {
+  // The emulator refuses this resource group name, so the first sample fails.
+  const run = await runNode(["scripts/demo.mjs"], { ...cleanEnv(), AZURE_RESOURCE_GROUP: "bad name." }, 110_000);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toContain("   ! Sample failed: Error: Creating resource group bad name. answered 400");
+  expect(run.stdout).toContain("Demo failed: samples/quickstart.ts (exit code 1); 0 of 8 sample runs passed before it.");
+  expect(run.stdout).not.toContain("[2/8]");
+  expect(run.stdout).toContain("Emulator stopped.");
+});
