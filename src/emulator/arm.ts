@@ -397,6 +397,8 @@ export const armHandlers: Readonly<Record<string, Handler>> = {
   "federatedIdentityCredentials.get": getFic,
   "federatedIdentityCredentials.createOrUpdate": createOrUpdateFic,
   "federatedIdentityCredentials.delete": deleteFic,
+  // Flexible credentials share the identity's credential collection (the spec examples return them
+  // with federatedIdentityCredentials ids), so they count toward the 20. UNCONFIRMED.
   "flexibleFederatedIdentityCredentials.get": getFic,
   "flexibleFederatedIdentityCredentials.createOrUpdate": createOrUpdateFic,
   "systemAssignedIdentities.getByScope": getSystemAssigned,
