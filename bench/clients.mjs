@@ -30,7 +30,8 @@ function statusCounter(counts) {
 
 /**
  * Creates one implementation. `env` = { endpoint, caCertificate, subscriptionId, token };
- * `options.ficRetryDelaysMs` sets our federated-credential retry delays.
+ * `options.ficRetryDelaysMs` sets our federated-credential retry delays; `options.httpClient`
+ * replaces the network (SDK clients only), to measure the client layer alone.
  * Returns { counts, get, create, list, createFic, close }.
  */
 export async function createImplementation(name, env, options = {}) {
@@ -39,6 +40,7 @@ export async function createImplementation(name, env, options = {}) {
   const pipelineOptions = {
     tlsOptions: { ca: env.caCertificate },
     additionalPolicies: [{ policy: statusCounter(counts), position: "perRetry" }],
+    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
   };
   if (name === "ours") {
     const { ManagedServiceIdentityClient } = await import("arm-managed-identity");
@@ -60,7 +62,10 @@ export async function createImplementation(name, env, options = {}) {
     });
     return sdkImplementation(client, counts);
   }
-  if (name === "raw") return rawImplementation(env, counts);
+  if (name === "raw") {
+    if (options.httpClient) throw new Error("The raw fetch implementation always uses the network.");
+    return rawImplementation(env, counts);
+  }
   throw new Error(`Unknown implementation "${name}"; expected one of ${IMPLEMENTATIONS.join(", ")}.`);
 }
 

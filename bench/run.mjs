@@ -22,17 +22,19 @@ if (!existsSync(`${root}dist/esm/index.js`)) throw new Error("dist/ is missing: 
 /** Counts and rounds: the full run (under 10 minutes on 2 cores) and the smoke run (under 60 s). */
 const config = quick
   ? {
-      cold: { rounds: 2 },
-      get: { count: 300, rounds: 2 },
-      concurrent: { count: 1000, concurrency: 32, rounds: 1 },
+      cold: { rounds: 3 },
+      get: { count: 200, rounds: 2 },
+      overhead: { count: 5000, rounds: 2 },
+      concurrent: { count: 500, concurrency: 32, rounds: 1 },
       list: { count: 10_000, pageSize: 1000, rounds: 1 },
       bulk: { count: 100, concurrency: 16, rounds: 1 },
       fic: { identities: 10, perIdentity: 20, rounds: 1 },
       capacity: { seconds: 2, connections: 32 },
     }
   : {
-      cold: { rounds: 8 },
+      cold: { rounds: 15 },
       get: { count: 2000, rounds: 5 },
+      overhead: { count: 20_000, rounds: 5 },
       concurrent: { count: 5000, concurrency: 32, rounds: 3 },
       list: { count: 100_000, pageSize: 1000, rounds: 2 },
       bulk: { count: 1000, concurrency: 16, rounds: 2 },
@@ -54,8 +56,20 @@ function log(message) {
   process.stderr.write(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
+/**
+ * Waits while `dist/` is missing: `npm run build` deletes it before compiling, and a build started
+ * in the same checkout during a run must not turn into a failed measurement.
+ */
+async function distReady() {
+  for (let waited = 0; !existsSync(`${root}dist/esm/index.js`); waited += 1000) {
+    if (waited >= 120_000) throw new Error("dist/ has been missing for 2 minutes: run `npm run build`.");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 /** Runs a Node script, returns { ms, stdout }; fails on a non-zero exit or after `timeoutMs`. */
-function runNode(args, { env = {}, timeoutMs = 180_000 } = {}) {
+async function runNode(args, { env = {}, timeoutMs = 180_000 } = {}) {
+  await distReady();
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -75,13 +89,14 @@ function runNode(args, { env = {}, timeoutMs = 180_000 } = {}) {
 }
 
 async function worker(emulator, scenario, implementations, params) {
-  const { stdout } = await runNode(["bench/worker.mjs", scenario, implementations, JSON.stringify(params)], {
+  const { stdout } = await runNode(["--expose-gc", "bench/worker.mjs", scenario, implementations, JSON.stringify(params)], {
     env: { BENCH_EMULATOR: JSON.stringify(emulator.env) },
   });
   return JSON.parse(stdout.trim().split("\n").pop());
 }
 
 async function withEmulator(options, task) {
+  await distReady();
   const emulator = await startEmulatorProcess(options);
   try {
     return await task(emulator);
@@ -108,21 +123,27 @@ async function reads(emulator) {
   const target = { rg: "bench", name: "reader-0" };
   log(`per-call latency: ${config.get.count} sequential gets × ${config.get.rounds} rounds`);
   const get = await worker(emulator, "get", ALL.join(","), { ...target, ...config.get });
+  log(`client layer alone: ${config.overhead.count} gets on a canned HttpClient × ${config.overhead.rounds} rounds`);
+  const overhead = await worker(emulator, "overhead", SDKS.join(","), { ...target, ...config.overhead });
   log(`concurrent throughput: ${config.concurrent.count} gets at concurrency ${config.concurrent.concurrency} × ${config.concurrent.rounds} rounds`);
   const concurrent = await worker(emulator, "concurrent", ALL.join(","), { ...target, ...config.concurrent });
   log(`emulator capacity: autocannon GET and PUT, ${config.capacity.seconds} s each`);
   const capacity = {};
   const url = `${emulator.env.endpoint}/subscriptions/${emulator.env.subscriptionId}/resourceGroups/bench/providers/Microsoft.ManagedIdentity/userAssignedIdentities/reader-0?api-version=${API_VERSION}`;
-  for (const method of ["GET", "PUT"]) {
-    const result = await autocannon({
+  const load = (method, duration) =>
+    autocannon({
       url,
       method,
       connections: config.capacity.connections,
-      duration: config.capacity.seconds,
+      duration,
       headers: { authorization: `Bearer ${emulator.env.token}`, "content-type": "application/json" },
       body: method === "PUT" ? JSON.stringify({ location: "westus", tags: { bench: "capacity" } }) : undefined,
       tlsOptions: { ca: emulator.env.caCertificate },
     });
+  // One unmeasured second per method first, so both measured runs see an optimized emulator.
+  for (const method of ["GET", "PUT"]) await load(method, 1);
+  for (const method of ["GET", "PUT"]) {
+    const result = await load(method, config.capacity.seconds);
     capacity[method] = {
       perSecond: result.requests.average,
       p50Ms: result.latency.p50,
@@ -132,7 +153,7 @@ async function reads(emulator) {
       errors: result.errors + result.timeouts,
     };
   }
-  return { get, concurrent, capacity };
+  return { get, overhead, concurrent, capacity };
 }
 
 async function listing(emulator) {

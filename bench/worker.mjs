@@ -3,6 +3,7 @@
  * its measurements. Usage: node bench/worker.mjs <scenario> <implementation[,implementation…]> '<params JSON>',
  * with the emulator's { endpoint, caCertificate, subscriptionId, token } in BENCH_EMULATOR.
  */
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { createImplementation } from "./clients.mjs";
 
 const [scenario, implementationName, paramsJson] = process.argv.slice(2);
@@ -35,6 +36,7 @@ function rssSampler(intervalMs = 20) {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, intervalMs);
   return {
+    peek: () => Math.max(peak, process.memoryUsage.rss()),
     stop() {
       clearInterval(timer);
       return Math.max(peak, process.memoryUsage.rss());
@@ -52,7 +54,8 @@ function summarizeFailures(failures) {
   return byStatus;
 }
 
-const WARMUP_CALLS = 50;
+/** Unmeasured calls per implementation before the measured rounds: loads code, opens the connection, lets the JIT settle. */
+const WARMUP_CALLS = 500;
 
 /** Wall and CPU milliseconds of `task()`. */
 async function timed(task) {
@@ -65,18 +68,45 @@ async function timed(task) {
 }
 
 /**
- * Runs `measure(impl)` for every implementation in turn, `rounds` times (ours, arm-msi, raw, ours,
- * …) inside this one process, so all three see the same machine load; returns one list per round.
+ * Runs `measure(impl)` for every implementation in turn, `rounds` times, inside this one process
+ * so all of them see the same machine load. Each implementation first gets `warmup` (JIT,
+ * connection); each measured block starts after a full GC, and the
+ * starting implementation rotates per round (ours, arm-msi, raw; arm-msi, raw, ours; …) so none
+ * always runs right after another's garbage. Returns one { implementation: result } per round.
  */
 async function interleaved(implementations, rounds, warmup, measure) {
+  const collect = () => globalThis.gc?.();
   for (const impl of implementations.values()) await warmup(impl);
+  const names = [...implementations.keys()];
   const results = [];
   for (let round = 0; round < rounds; round++) {
     const row = {};
-    for (const [name, impl] of implementations) row[name] = await measure(impl);
-    results.push(row);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      collect();
+      row[name] = await measure(implementations.get(name));
+    }
+    results.push(Object.fromEntries(names.map((name) => [name, row[name]])));
   }
   return results;
+}
+
+/**
+ * An HttpClient answering every request with one canned identity: takes the network and the
+ * emulator out, leaving the client layer (validation, pipeline, serialization).
+ */
+function cannedHttpClient(env, rg, name) {
+  const bodyAsText = JSON.stringify({
+    id: `/subscriptions/${env.subscriptionId}/resourcegroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+    name,
+    type: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    location: "westus",
+    tags: {},
+    properties: { tenantId: env.subscriptionId, principalId: env.subscriptionId, clientId: env.subscriptionId, isolationScope: "None" },
+  });
+  return {
+    sendRequest: async (request) => ({ request, status: 200, headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8" }), bodyAsText }),
+  };
 }
 
 const interleavedScenarios = {
@@ -95,6 +125,8 @@ const interleavedScenarios = {
         return { ms, cpuMs, perCallUs: (ms * 1000) / count, cpuPerCallUs: (cpuMs * 1000) / count };
       },
     ),
+  /** Sequential gets answered by {@link cannedHttpClient}: the client layer's own CPU per call. */
+  overhead: (implementations, params) => interleavedScenarios.get(implementations, params),
   /** Gets of one identity, `concurrency` at a time. */
   concurrent: (implementations, { rg, name, count, concurrency, rounds }) =>
     interleaved(
@@ -109,21 +141,36 @@ const interleavedScenarios = {
 };
 
 const scenarios = {
-  /** Iterates every identity of the subscription with `for await`; RSS growth over the warmed-up baseline. */
+  /**
+   * Iterates every identity of the subscription with `for await`. Reports the peak RSS growth over
+   * the warmed-up baseline (sampled), the same after the first tenth of the items (flat growth
+   * means streamed), and the heap still used after a full GC at the end (retained).
+   */
   async list(impl, { rg, name, expected }) {
     for (let i = 0; i < 5; i++) await impl.get(rg, name);
     globalThis.gc?.();
-    const baseline = process.memoryUsage.rss();
+    const baseline = process.memoryUsage();
     const sampler = rssSampler();
     let items = 0;
-    const started = performance.now();
-    await impl.list(() => {
-      items++;
-    });
-    const ms = performance.now() - started;
+    let peakAtTenth;
+    const tenth = Math.ceil(expected / 10);
+    const { ms, cpuMs } = await timed(() =>
+      impl.list(() => {
+        if (++items === tenth) peakAtTenth = sampler.peek();
+      }),
+    );
     const peak = sampler.stop();
     if (items !== expected) throw new Error(`Listing returned ${items} identities, expected ${expected}.`);
-    return { ms, items, rssGrowthMb: (peak - baseline) / 2 ** 20 };
+    globalThis.gc?.();
+    const mb = (bytes) => bytes / 2 ** 20;
+    return {
+      ms,
+      cpuMs,
+      items,
+      rssGrowthMb: mb(peak - baseline.rss),
+      rssGrowthAtTenthMb: mb(peakAtTenth - baseline.rss),
+      heapRetainedMb: mb(process.memoryUsage().heapUsed - baseline.heapUsed),
+    };
   },
   /** Creates `count` identities, `concurrency` at a time, with the emulator throttling. */
   async bulk(impl, { rg, prefix, count, concurrency }) {
@@ -156,7 +203,8 @@ const scenarios = {
 
 if (interleavedScenarios[scenario]) {
   const implementations = new Map();
-  for (const name of implementationName.split(",")) implementations.set(name, await createImplementation(name, env, params));
+  const options = scenario === "overhead" ? { ...params, httpClient: cannedHttpClient(env, params.rg, params.name) } : params;
+  for (const name of implementationName.split(",")) implementations.set(name, await createImplementation(name, env, options));
   const rounds = await interleavedScenarios[scenario](implementations, params);
   for (const impl of implementations.values()) await impl.close();
   process.stdout.write(`${JSON.stringify({ rounds })}\n`);
