@@ -23,7 +23,7 @@ import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import { ManagedIdentityTokenError, ManagedServiceIdentityClient, ResourceNotFoundError, createManagedIdentityFetch, managedIdentityAuthPolicy } from "arm-managed-identity";
 import type { FetchFunction } from "arm-managed-identity";
 import { generate } from "selfsigned";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
 import { armCredential, armEndpoint, decodeJwtClaims, ensureResourceGroup, onEmulator, resourceGroup, runSample, subscriptionId } from "./shared/sampleEnvironment.js";
 
 /** The backend's app ID URI: tokens must carry it as their audience. */
@@ -104,15 +104,11 @@ async function main(): Promise<void> {
       if (response.status !== 200) throw new Error(`The backend refused policy call ${call}.`);
     }
 
-    // The backend trusts its own certificate only: undici's fetch with an agent that trusts it.
+    // The backend's certificate is trusted by this agent only. Node's global fetch takes no CA
+    // option, so the wrapper is given undici's fetch (same API) with the agent as dispatcher.
     const agent = new Agent({ connect: { ca: backend.certificate } });
-    const trustingFetch: FetchFunction = async (input, init) =>
-      (await undiciFetch(String(input instanceof Request ? input.url : input), {
-        method: init?.method,
-        headers: init?.headers as Record<string, string> | undefined,
-        body: init?.body as string | undefined,
-        dispatcher: agent,
-      })) as unknown as Response;
+    const trustingFetch = ((input: string | URL | Request, init?: RequestInit) =>
+      undiciFetch(input instanceof Request ? input.url : input, { ...init, dispatcher: agent } as UndiciRequestInit)) as unknown as FetchFunction;
 
     // 2. The fetch wrapper, as a user-assigned identity chosen by client id.
     const clientId = await userAssignedClientId();

@@ -73,10 +73,9 @@ export async function armRequest(
   body?: unknown,
 ): Promise<PipelineResponse> {
   const client = new ServiceClient({ credential, credentialScopes: [resourceManagerScope], endpoint: resourceManagerEndpoint });
-  const url = path.startsWith("https://") ? path : `${resourceManagerEndpoint}${path}${path.includes("?") ? "&" : "?"}api-version=${apiVersion}`;
   return client.sendRequest(
     createPipelineRequest({
-      url,
+      url: `${resourceManagerEndpoint}${path}?api-version=${apiVersion}`,
       method,
       headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
       body: body === undefined ? undefined : JSON.stringify(body),
