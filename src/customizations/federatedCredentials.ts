@@ -2,6 +2,7 @@
  * Safe federated identity credential writes: a per-identity write queue with the retries the
  * service's concurrency limit calls for, and an idempotent "ensure" for pipelines that re-run.
  */
+import { createAbortError, raceAbort } from "./abort.js";
 import { isConcurrentFederatedCredentialWriteError } from "./errors.js";
 import {
   ManagedIdentityValidationError,
@@ -28,22 +29,16 @@ export interface FederatedCredentialRetryOptions {
   retryDelaysInMs?: number[];
 }
 
-function abortError(): Error {
-  const error = new Error("The operation was aborted.");
-  error.name = "AbortError";
-  return error;
-}
-
 /** Waits `ms`, or rejects with an `AbortError` as soon as the signal aborts. */
 function delay(ms: number, abortSignal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (abortSignal?.aborted) {
-      reject(abortError());
+      reject(createAbortError());
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortError());
+      reject(createAbortError());
     };
     const timer = setTimeout(() => {
       abortSignal?.removeEventListener("abort", onAbort);
@@ -53,29 +48,14 @@ function delay(ms: number, abortSignal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Settles like `promise`, or rejects with an `AbortError` as soon as the signal aborts. */
-function abortable<T>(promise: Promise<T>, abortSignal?: AbortSignal): Promise<T> {
-  if (!abortSignal) {
-    return promise;
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError());
-    if (abortSignal.aborted) {
-      onAbort();
-      return;
-    }
-    abortSignal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        abortSignal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        abortSignal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Write-queue key of an identity: resource group and identity name, case-insensitively (as ARM
+ * compares names).
+ * @param resourceGroupName - resource group of the identity
+ * @param identityName - name of the user-assigned identity
+ */
+export function identityKey(resourceGroupName: unknown, identityName: unknown): string {
+  return `${String(resourceGroupName)}/${String(identityName)}`.toLowerCase();
 }
 
 function noop(): void {
@@ -136,7 +116,7 @@ export class FederatedCredentialWriteQueue {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const execution = previous.then(() => {
       if (abortSignal?.aborted) {
-        throw abortError();
+        throw createAbortError();
       }
       return this.attempt(write, abortSignal);
     });
@@ -147,7 +127,7 @@ export class FederatedCredentialWriteQueue {
         this.tails.delete(key);
       }
     });
-    return abortable(execution, abortSignal);
+    return raceAbort(execution, abortSignal);
   }
 
   private async attempt<T>(write: () => Promise<T>, abortSignal?: AbortSignal): Promise<T> {
@@ -308,6 +288,6 @@ export async function ensureFederatedIdentityCredential<T extends FederatedCrede
   };
 
   return options?.queue
-    ? options.queue.run(`${resourceGroupName}/${identityName}`, lookUpAndWrite, abortSignal)
+    ? options.queue.run(identityKey(resourceGroupName, identityName), lookUpAndWrite, abortSignal)
     : lookUpAndWrite();
 }

@@ -6,7 +6,7 @@ import type { PageSettings, PagedAsyncIterableIterator } from "@azure/core-pagin
 import { apiVersionSpecs } from "../generated/apiVersions.js";
 import type { ApiVersion, OperationSpec } from "../generated/apiVersions.js";
 import { toManagedIdentityError } from "./errors.js";
-import { DEFAULT_FEDERATED_CREDENTIAL_AUDIENCE, ensureFederatedIdentityCredential } from "./federatedCredentials.js";
+import { DEFAULT_FEDERATED_CREDENTIAL_AUDIENCE, ensureFederatedIdentityCredential, identityKey } from "./federatedCredentials.js";
 import { logger } from "./logger.js";
 import type {
   EnsureFederatedIdentityCredentialParameters,
@@ -126,11 +126,6 @@ const queuedWrites: Readonly<Record<string, readonly string[]>> = {
   federatedIdentityCredentials: ["createOrUpdate", "delete"],
   flexibleFederatedIdentityCredentials: ["createOrUpdate"],
 };
-
-/** Queue key of an identity: resource group and identity name, case-insensitively. */
-export function identityKey(resourceGroupName: unknown, identityName: unknown): string {
-  return `${String(resourceGroupName)}/${String(identityName)}`.toLowerCase();
-}
 
 /** Number of positional arguments before the options bag: path parameters (without subscriptionId), then the body. */
 function optionsIndex(spec: OperationSpec): number {
