@@ -3,6 +3,7 @@
  * the ARM error envelope, chosen from the status code and the ARM error code.
  */
 import { RestError, isRestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { isPlainObject } from "./validation.js";
 
 /** ARM error code of the 409 returned when two federated credential writes hit one identity. */
 export const CONCURRENT_FEDERATED_CREDENTIAL_WRITES_CODE = "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity";
@@ -197,10 +198,6 @@ export function parseRetryAfter(response: Pick<PipelineResponse, "headers"> | un
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function asString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
@@ -219,8 +216,8 @@ function findEnvelope(error: RestError): Record<string, unknown> | undefined {
   // core-client adds `parsedBody` to the response it attaches.
   candidates.push((error.response as { parsedBody?: unknown } | undefined)?.parsedBody, error.details);
   for (const candidate of candidates) {
-    if (isObject(candidate)) {
-      const inner = isObject(candidate.error) ? candidate.error : candidate;
+    if (isPlainObject(candidate)) {
+      const inner = isPlainObject(candidate.error) ? candidate.error : candidate;
       if (typeof inner.code === "string" || typeof inner.message === "string") {
         return inner;
       }
@@ -230,7 +227,7 @@ function findEnvelope(error: RestError): Record<string, unknown> | undefined {
 }
 
 function toDetails(value: unknown): ArmErrorDetail[] {
-  return Array.isArray(value) ? value.filter(isObject).map((entry) => entry as ArmErrorDetail) : [];
+  return Array.isArray(value) ? value.filter(isPlainObject).map((entry) => entry as ArmErrorDetail) : [];
 }
 
 /** Picks the subclass for a status code and ARM error code. */

@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { ManagedIdentityValidationError } from "./validation.js";
+import { isGuid, ManagedIdentityValidationError } from "./validation.js";
 
 /**
  * Options for {@link managedIdentityAuthPolicy} and {@link createManagedIdentityFetch}: which
@@ -85,7 +85,6 @@ export interface ResolvedManagedIdentityAuthOptions {
 export const defaultRefreshBeforeExpiryInMs = 5 * 60 * 1000;
 
 const scopeSuffix = "/.default";
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // An absolute URI: a scheme, a colon, and something after it, without whitespace.
 const absoluteUriPattern = /^[a-z][a-z0-9+.-]*:\S+$/i;
 const userAssignedIdentityIdPattern =
@@ -102,7 +101,7 @@ function resolveResource(resource: unknown): { resource: string; scope: string }
   }
   const bare = resource.endsWith(scopeSuffix) ? resource.slice(0, -scopeSuffix.length) : resource;
   const isUri = absoluteUriPattern.test(bare) && URL.canParse(bare);
-  if (!isUri && !guidPattern.test(bare)) {
+  if (!isUri && !isGuid(bare)) {
     fail("resource", resource, rule);
   }
   return { resource, scope: `${bare}${scopeSuffix}` };
@@ -122,7 +121,7 @@ function resolveIdentity(options: ManagedIdentityAuthOptions): ResolvedManagedId
   }
   const { clientId, resourceId, objectId } = options;
   if (clientId !== undefined) {
-    if (typeof clientId !== "string" || !guidPattern.test(clientId)) {
+    if (!isGuid(clientId)) {
       fail("clientId", clientId, "must be the client ID of a user-assigned identity, a GUID");
     }
     return { kind: "clientId", value: clientId };
@@ -138,7 +137,7 @@ function resolveIdentity(options: ManagedIdentityAuthOptions): ResolvedManagedId
     return { kind: "resourceId", value: resourceId };
   }
   if (objectId !== undefined) {
-    if (typeof objectId !== "string" || !guidPattern.test(objectId)) {
+    if (!isGuid(objectId)) {
       fail("objectId", objectId, "must be the object (principal) ID of a user-assigned identity, a GUID");
     }
     return { kind: "objectId", value: objectId };

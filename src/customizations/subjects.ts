@@ -3,7 +3,7 @@
  * their tokens: GitHub Actions and Kubernetes service accounts.
  */
 import { DEFAULT_FEDERATED_CREDENTIAL_AUDIENCE } from "./federatedCredentials.js";
-import { ManagedIdentityValidationError, validateIssuerUrl } from "./validation.js";
+import { isPlainObject, ManagedIdentityValidationError, validateIssuerUrl } from "./validation.js";
 
 /** Issuer of GitHub Actions OIDC tokens (github.com). */
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
@@ -58,10 +58,6 @@ export interface FederatedCredentialDefinition {
   audiences: string[];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function checkString(value: unknown, parameter: string, rule: string, valid: (text: string) => boolean): string {
   if (typeof value !== "string" || !valid(value)) {
     throw new ManagedIdentityValidationError(parameter, value, rule);
@@ -93,7 +89,7 @@ function checkSubjectLength(subject: string): string {
  * @throws {@link ManagedIdentityValidationError} when a part breaks GitHub's naming rules
  */
 export function githubActionsSubject(options: GitHubActionsSubjectOptions): string {
-  if (!isObject(options)) {
+  if (!isPlainObject(options)) {
     throw new ManagedIdentityValidationError("options", options, rules.options);
   }
   const owner = checkString(options.owner, "owner", rules.owner, (text) => GITHUB_OWNER.test(text));
@@ -182,7 +178,7 @@ export interface KubernetesFederatedCredentialOptions {
  * @throws {@link ManagedIdentityValidationError} when the issuer is not an https URL or a name breaks Kubernetes' rules
  */
 export function kubernetesFederatedCredential(options: KubernetesFederatedCredentialOptions): FederatedCredentialDefinition {
-  if (!isObject(options)) {
+  if (!isPlainObject(options)) {
     throw new ManagedIdentityValidationError("options", options, rules.options);
   }
   validateIssuerUrl(options.issuerUrl, "issuerUrl");

@@ -62,7 +62,8 @@ function truncate(text: string): string {
   return text.length > SHOWN_VALUE_LENGTH ? `${text.slice(0, SHOWN_VALUE_LENGTH)}…` : text;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** Whether a value is an object other than an array (a bag of named values). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -76,6 +77,11 @@ function readProperty(target: Record<string, unknown>, key: string): unknown {
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Whether a value is a GUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits in either case). */
+export function isGuid(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
 // Resource Manager accepts Unicode letters and digits (.NET Char.IsLetterOrDigit) in resource group names.
 const RESOURCE_GROUP = /^[-_.()\p{L}\p{Nd}]{1,90}$/u;
 const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
