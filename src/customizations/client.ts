@@ -13,7 +13,7 @@ import type { FederatedCredentialRetryOptions } from "./federatedCredentials.js"
 import { logger } from "./logger.js";
 import { createOperationGroup, OperationNotAvailableError } from "./operationGroups.js";
 import type { ClientOperationGroups, LoadedGenerated } from "./operationGroups.js";
-import { operationGroupNames, resolveGroupVersions } from "./profiles.js";
+import { operationGroupNames, resolveGroupChoices } from "./profiles.js";
 import type { GroupVersions, LatestProfileVersions, ProfileOptions, ResolvedGroupVersions } from "./profiles.js";
 import { retryLoggingPolicy } from "./retryLogging.js";
 import { userAgentPrefix } from "./userAgent.js";
@@ -86,19 +86,6 @@ const ownOptionKeys = [
   "baseUri",
 ] as const;
 
-function describeChoice(options: ProfileOptions, group: string): { asked?: ApiVersion; from: string } {
-  if (options.apiVersion !== undefined) return { asked: options.apiVersion, from: `option "apiVersion"` };
-  const profile = options.profile;
-  if (profile === undefined || typeof profile === "string") {
-    const name = profile ?? "Latest";
-    return { from: `profile ${name}` };
-  }
-  const pinned = (profile as Record<string, ApiVersion | undefined>)[group];
-  if (pinned !== undefined) return { asked: pinned, from: `pinned by profile.${group}` };
-  if (profile.default !== undefined) return { asked: profile.default, from: `profile.default` };
-  return { from: "profile Latest, the fallback of a profile without default" };
-}
-
 class ManagedServiceIdentityClientImpl {
   readonly subscriptionId?: string;
   readonly apiVersions: GroupVersions;
@@ -122,7 +109,10 @@ class ManagedServiceIdentityClientImpl {
     const validation = options.validation !== false;
     if (subscriptionId !== undefined && validation) validateSubscriptionId(subscriptionId);
     this.subscriptionId = subscriptionId;
-    this.apiVersions = Object.freeze(resolveGroupVersions(options));
+    const choices = resolveGroupChoices(options);
+    this.apiVersions = Object.freeze(
+      Object.fromEntries(operationGroupNames.map((g) => [g, choices[g].version])) as GroupVersions,
+    );
     const { endpoint, credentialScopes } = resolveCloudEndpoints(options);
     const writeQueue = new FederatedCredentialWriteQueue(options.federatedCredentialRetry);
 
@@ -158,7 +148,7 @@ class ManagedServiceIdentityClientImpl {
 
     for (const group of operationGroupNames) {
       const version = this.apiVersions[group];
-      const choice = describeChoice(options, group);
+      const choice = choices[group];
       if (version === undefined) {
         Object.defineProperty(this, group, {
           enumerable: false,

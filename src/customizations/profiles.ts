@@ -146,14 +146,26 @@ export interface ProfileOptions {
   profile?: KnownProfile | ApiProfile;
 }
 
+/** How the API version of one operation group was chosen, for error messages. */
+export interface GroupVersionChoice {
+  /** The version the group resolved to; `undefined` when the client lacks the group. */
+  readonly version: ApiVersion | undefined;
+  /** The version the options asked for (by `apiVersion`, a pin or `profile.default`), if any. */
+  readonly asked?: ApiVersion;
+  /** Which option decided, in words: `option "apiVersion"`, `profile Latest`, `pinned by profile.<group>`… */
+  readonly from: string;
+}
+
 /**
  * Resolves the API version of every operation group from `apiVersion` or `profile` (default:
- * {@link KnownProfiles.Latest}). Throws a {@link ManagedIdentityValidationError} for both options
- * at once, an unknown version or profile, an unknown group name, or a pin to a version that lacks
- * the pinned group.
+ * {@link KnownProfiles.Latest}), with how each was chosen. Throws a
+ * {@link ManagedIdentityValidationError} for both options at once, an unknown version or profile,
+ * an unknown group name, or a pin to a version that lacks the pinned group.
  */
-export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
+export function resolveGroupChoices(options: ProfileOptions): { readonly [G in OperationGroupName]: GroupVersionChoice } {
   const { apiVersion, profile } = options;
+  const each = (choose: (g: OperationGroupName) => GroupVersionChoice) =>
+    Object.fromEntries(operationGroupNames.map((g) => [g, choose(g)])) as { [G in OperationGroupName]: GroupVersionChoice };
   if (apiVersion !== undefined && profile !== undefined) {
     throw new ManagedIdentityValidationError(
       "options.profile",
@@ -163,18 +175,19 @@ export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
   }
   if (apiVersion !== undefined) {
     const v = checkVersion("apiVersion", apiVersion);
-    return Object.fromEntries(operationGroupNames.map((g) => [g, apiVersionSpecs[v].groups[g] ? v : undefined])) as GroupVersions;
+    return each((g) => ({ version: apiVersionSpecs[v].groups[g] ? v : undefined, asked: v, from: `option "apiVersion"` }));
   }
-  if (profile === undefined) return builtIn(KnownProfiles.Latest);
-  if (typeof profile === "string") {
-    if (profile !== KnownProfiles.Latest && profile !== KnownProfiles.LatestPreview) {
+  if (profile === undefined || typeof profile === "string") {
+    const name = profile ?? KnownProfiles.Latest;
+    if (name !== KnownProfiles.Latest && name !== KnownProfiles.LatestPreview) {
       throw new ManagedIdentityValidationError(
         "options.profile",
         profile,
         `a profile must be one of ${Object.values(KnownProfiles).join(", ")}, or an object such as { default: "2024-11-30", userAssignedIdentities: "2022-01-31-preview" }.`,
       );
     }
-    return builtIn(profile);
+    const versions = builtIn(name);
+    return each((g) => ({ version: versions[g], from: `profile ${name}` }));
   }
   if (typeof profile !== "object" || profile === null || Array.isArray(profile)) {
     throw new ManagedIdentityValidationError("options.profile", profile, "a profile must be a profile name or an object of per-group API versions.");
@@ -192,8 +205,7 @@ export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
     if (value !== undefined) checkVersion(`profile.${key}`, value);
   }
   const def = (profile as ApiProfile).default;
-  const resolved: Record<string, ApiVersion | undefined> = {};
-  for (const g of operationGroupNames) {
+  return each((g) => {
     const pin = (profile as Record<string, ApiVersion | undefined>)[g];
     if (pin !== undefined) {
       if (!apiVersionSpecs[pin].groups[g]) {
@@ -203,12 +215,21 @@ export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
           `a pinned API version must have the ${g} operation group; versions that have it: ${versionsWith(g).join(", ") || "none"}.`,
         );
       }
-      resolved[g] = pin;
-    } else if (def !== undefined) {
-      resolved[g] = apiVersionSpecs[def].groups[g] ? def : undefined;
-    } else {
-      resolved[g] = latest[g];
+      return { version: pin, asked: pin, from: `pinned by profile.${g}` };
     }
-  }
-  return resolved as GroupVersions;
+    if (def !== undefined) return { version: apiVersionSpecs[def].groups[g] ? def : undefined, asked: def, from: "profile.default" };
+    return { version: latest[g], from: "profile Latest, the fallback of a profile without default" };
+  });
+}
+
+/**
+ * Resolves the API version of every operation group from `apiVersion` or `profile` (default:
+ * {@link KnownProfiles.Latest}). Throws a {@link ManagedIdentityValidationError} for both options
+ * at once, an unknown version or profile, an unknown group name, or a pin to a version that lacks
+ * the pinned group.
+ * @param options - the client's `apiVersion` or `profile`
+ */
+export function resolveGroupVersions(options: ProfileOptions): GroupVersions {
+  const choices = resolveGroupChoices(options);
+  return Object.fromEntries(operationGroupNames.map((g) => [g, choices[g].version])) as GroupVersions;
 }
