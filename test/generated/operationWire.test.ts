@@ -2,16 +2,12 @@
  * Every operation of every API version's generated client, on the wire: the (version, group,
  * operation) list comes from apiVersionSpecs, the expectations from the hand-written case table.
  */
-import { setupServer } from "msw/node";
 import { apiVersionList, apiVersionSpecs, type ApiVersion } from "../../src/generated/apiVersions.js";
 import { anyClientFor } from "../fixtures/generated/clients.js";
 import { OPERATION_CASES } from "../fixtures/generated/operationCases.js";
-import { expectExchanges, scriptExchanges } from "./wireHarness.js";
+import { expectExchanges, scriptExchanges, useWireServer } from "./wireHarness.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useWireServer();
 
 /** "group.operation" keys of the table for one version, sorted. */
 function tableOperations(version: ApiVersion): string[] {

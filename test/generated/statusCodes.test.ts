@@ -3,28 +3,21 @@
  * DELETE on 200 and 204, PUT on 200 and 201, and errors surfacing as RestError.
  */
 import { RestError } from "@azure/core-rest-pipeline";
-import { setupServer } from "msw/node";
 import { apiVersionList, type ApiVersion } from "../../src/generated/apiVersions.js";
 import { anyClientFor } from "../fixtures/generated/clients.js";
 import { OPERATION_CASES } from "../fixtures/generated/operationCases.js";
 import { armError, ficModel, ficWire, identityModel, identityWire } from "../fixtures/generated/payloads.js";
-import { expectExchanges, scriptExchanges } from "./wireHarness.js";
+import {
+  SUBSCRIPTION_IDENTITIES_PATH,
+  IDENTITY_PATH,
+  FIC_PATH,
+  RESOURCE_GROUP as RG,
+  IDENTITY as NAME,
+  FIC as FIC_NAME,
+} from "../fixtures/generated/wireValues.js";
+import { expectExchanges, scriptExchanges, useWireServer } from "./wireHarness.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const IDENTITY_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse";
-const SUBSCRIPTION_IDENTITIES_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/providers/Microsoft.ManagedIdentity/userAssignedIdentities";
-const FIC_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse/federatedIdentityCredentials/fic-deploy-main";
-
-const RG = "rg-harbor-blue";
-const NAME = "mi-lighthouse";
-const FIC_NAME = "fic-deploy-main";
+const server = useWireServer();
 
 /** Versions with federated identity credentials, as the hand-written case table lists them. */
 const WITH_FICS = OPERATION_CASES.federatedIdentityCredentials.delete.versions;

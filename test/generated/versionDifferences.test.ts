@@ -3,32 +3,23 @@
  * versions have, and model properties only some versions serialize and parse.
  */
 import { RestError } from "@azure/core-rest-pipeline";
-import { setupServer } from "msw/node";
 import { apiVersionList, type ApiVersion } from "../../src/generated/apiVersions.js";
 import { anyClientFor, clientFor } from "../fixtures/generated/clients.js";
 import { FLEXIBLE_FIC_MODEL, FLEXIBLE_FIC_WIRE, OPERATION_CASES } from "../fixtures/generated/operationCases.js";
 import { ASSOCIATED_PAGES, SYSTEM_DATA_MODEL, armError, ficWire, identityWire } from "../fixtures/generated/payloads.js";
-import { collect, expectExchanges, scriptExchanges, type Exchange } from "./wireHarness.js";
+import {
+  IDENTITY_PATH,
+  ASSOCIATED_PATH,
+  REVOKE_PATH,
+  FIC_PATH,
+  FLEXIBLE_FIC_PATH,
+  RESOURCE_GROUP as RG,
+  IDENTITY as NAME,
+  FIC as FIC_NAME,
+} from "../fixtures/generated/wireValues.js";
+import { collect, type Exchange, expectExchanges, scriptExchanges, useWireServer } from "./wireHarness.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const IDENTITY_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse";
-const ASSOCIATED_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse/listAssociatedResources";
-const REVOKE_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse/revokeTokens";
-const FIC_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse/federatedIdentityCredentials/fic-deploy-main";
-const FLEXIBLE_FIC_PATH =
-  "/subscriptions/7c4e2a91-3b6d-4f08-a5e2-9d1c0b8f6a34/resourceGroups/rg-harbor-blue/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-lighthouse/flexibleFederatedIdentityCredentials/fic-deploy-main";
-
-const RG = "rg-harbor-blue";
-const NAME = "mi-lighthouse";
-const FIC_NAME = "fic-deploy-main";
+const server = useWireServer();
 
 /** Sends one call through a scripted single exchange and returns what the client sent. */
 async function sendOne(exchange: Exchange, call: () => Promise<unknown>): Promise<unknown> {

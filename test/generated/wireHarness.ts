@@ -3,8 +3,20 @@
  * records what the client actually sent, and checks it against the hand-written expectation.
  */
 import { http, HttpResponse } from "msw";
-import type { SetupServer } from "msw/node";
+import { setupServer, type SetupServer } from "msw/node";
 import { ARM, TOKEN } from "../fixtures/generated/wireValues.js";
+
+/**
+ * The msw server of one wire test file: listening from the first test, handlers reset after each
+ * test, closed after the last; a request no handler expects fails the test.
+ */
+export function useWireServer(): SetupServer {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
 
 /** The request a client must send, written out literally in a case. */
 export interface ExpectedRequest {
