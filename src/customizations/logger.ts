@@ -1,3 +1,6 @@
+/**
+ * The package's `@azure/logger` logger, in one place so every file logs under one namespace.
+ */
 import { createClientLogger } from "@azure/logger";
 
 /**

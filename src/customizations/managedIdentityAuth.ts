@@ -1,3 +1,8 @@
+/**
+ * Outbound authentication with a managed identity: a core-rest-pipeline policy and a `fetch`
+ * wrapper that put a backend token on each request, as API Management's
+ * `authentication-managed-identity` policy does for its backends.
+ */
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { resolveManagedIdentityAuthOptions } from "./managedIdentityAuthOptions.js";
 import type { ManagedIdentityAuthOptions } from "./managedIdentityAuthOptions.js";

@@ -1,3 +1,7 @@
+/**
+ * The options of managed-identity outbound authentication and their checks, kept apart from the
+ * policy so every entry point (policy, fetch wrapper) resolves them the same way.
+ */
 import type { TokenCredential } from "@azure/core-auth";
 import { isGuid, ManagedIdentityValidationError } from "./validation.js";
 

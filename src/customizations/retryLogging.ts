@@ -1,3 +1,7 @@
+/**
+ * A pipeline policy that logs retries under this package's logger: the core retry policies log
+ * under core-rest-pipeline's namespace, and throttling should show in the package's own log.
+ */
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { logger } from "./logger.js";
 

@@ -1,3 +1,7 @@
+/**
+ * The User-Agent prefix the client sends, so service-side logs can tell this package's traffic apart.
+ */
+
 /** Name of this package, as sent in the User-Agent header. */
 export const packageName = "arm-managed-identity";
 
