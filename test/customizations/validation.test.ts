@@ -86,9 +86,99 @@ describe("message format", () => {
   });
 });
 
+describe("the full message of each rule", () => {
+  const EXPRESSION = { value: "x", languageVersion: 1 };
+  const { subject: _omitted, ...NO_SUBJECT } = FIC;
+  it.each<[string, () => void, string]>([
+    ["subscription id", () => validateSubscriptionId("sub"), 'Invalid subscriptionId "sub": a subscription id must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).'],
+    [
+      "resource group name",
+      () => validateResourceGroupName("rg."),
+      `Invalid resourceGroupName "rg.": a resource group name must be 1–90 characters of letters, digits (Unicode included), '_', '-', '.', '(' and ')', not ending with '.'.`,
+    ],
+    [
+      "identity name",
+      () => validateIdentityName("ab"),
+      `Invalid resourceName "ab": an identity name must be 3–128 characters of letters, digits, '-' and '_', starting with a letter or digit.`,
+    ],
+    [
+      "federated credential name",
+      () => validateFederatedCredentialName("a.b"),
+      `Invalid federatedIdentityCredentialResourceName "a.b": a federated identity credential name must be 3–120 characters of letters, digits, '-' and '_', starting with a letter or digit.`,
+    ],
+    [
+      "scope",
+      () => validateScope("/subscriptions/x"),
+      `Invalid scope "/subscriptions/x": a scope must be a resource id: /subscriptions/{guid}[/resourceGroups/{name}]/providers/{Namespace}/{type}/{name}[/{type}/{name}…] (or /providers/… for tenant-level resources), with no empty segment, control character, '?' or '#'.`,
+    ],
+    ["issuer", () => validateIssuerUrl("http://i.example"), 'Invalid issuer "http://i.example": an issuer must be an absolute https URL of at most 600 characters.'],
+    [
+      "subject",
+      () => validateFederatedCredential("2024-11-30", { ...FIC, subject: "" }),
+      'Invalid parameters.subject "": a subject must be a non-empty string of at most 600 characters.',
+    ],
+    [
+      "audiences",
+      () => validateFederatedCredential("2024-11-30", { ...FIC, audiences: [] }),
+      "Invalid parameters.audiences (array) []: audiences must be an array holding exactly one non-empty string of at most 600 characters.",
+    ],
+    [
+      "claims expression",
+      () => validateFederatedCredential("2025-01-31-preview", { ...NO_SUBJECT, claimsMatchingExpression: { value: "" } }),
+      `Invalid parameters.claimsMatchingExpression (object) {"value":""}: claimsMatchingExpression must be an object with a non-empty string 'value' of at most 600 characters and an integer 'languageVersion' ≥ 1.`,
+    ],
+    [
+      "subject xor claims",
+      () => validateFederatedCredential("2025-01-31-preview", { ...FIC, claimsMatchingExpression: EXPRESSION }),
+      `Invalid parameters.claimsMatchingExpression (object) {"value":"x","languageVersion":1}: give either subject or claimsMatchingExpression, not both.`,
+    ],
+    [
+      "subject or claims",
+      () => validateFederatedCredential("2025-01-31-preview", NO_SUBJECT),
+      "Invalid parameters.subject (undefined): either subject or claimsMatchingExpression is required.",
+    ],
+    [
+      "claims in a version without them",
+      () => validateFederatedCredential("2024-11-30", { ...FIC, claimsMatchingExpression: EXPRESSION }),
+      `Invalid parameters.claimsMatchingExpression (object) {"value":"x","languageVersion":1}: claimsMatchingExpression is not supported by API version 2024-11-30.`,
+    ],
+    ["tags", () => validateTags("x"), 'Invalid tags "x": tags must be an object of at most 50 string values.'],
+    [
+      "tag name",
+      () => validateTags({ "a/b": "v" }),
+      `Invalid tags name "a/b": a tag name must be 1–512 characters without '<', '>', '%', '&', '\\', '?', '/' or control characters.`,
+    ],
+    ["tag value", () => validateTags({ env: 3 }), 'Invalid tags["env"] (number) 3: a tag value must be a string of at most 256 characters.'],
+    ["location", () => validateIdentity("2024-11-30", { location: "" }), 'Invalid parameters.location "": a location must be a non-empty string.'],
+    ["body", () => validateIdentity("2024-11-30", null), "Invalid parameters (null): the request body must be an object."],
+    [
+      "identity property of another version",
+      () => validateIdentity("2018-11-30", { location: "eastus", isolationScope: "Regional" }),
+      'Invalid parameters.isolationScope "Regional": isolationScope is not supported by API version 2018-11-30.',
+    ],
+    [
+      "options bag",
+      () => validateOperationArguments("2024-11-30", "userAssignedIdentities", "get", ["rg", "idn", 5], { subscriptionId: SUBSCRIPTION }),
+      "Invalid options (number) 5: the options bag must be an object when given.",
+    ],
+    [
+      "top",
+      () => validateOperationArguments("2024-11-30", "federatedIdentityCredentials", "list", ["rg", "idn", { top: 0 }], { subscriptionId: SUBSCRIPTION }),
+      "Invalid options.top (number) 0: top must be an integer ≥ 1.",
+    ],
+    [
+      "unknown operation",
+      () => validateOperationArguments("2024-11-30", "userAssignedIdentities", "revokeTokens", [], { subscriptionId: SUBSCRIPTION }),
+      `Invalid operation "userAssignedIdentities.revokeTokens": API version 2024-11-30 has no operation 'revokeTokens' in group 'userAssignedIdentities'.`,
+    ],
+  ])("%s", (_rule, action, message) => {
+    expect(invalid(action).message).toBe(message);
+  });
+});
+
 describe("subscription id rule", () => {
   it("requires a GUID", () => {
-    validateSubscriptionId(SUBSCRIPTION);
+    expect(() => validateSubscriptionId(SUBSCRIPTION)).not.toThrow();
     expectInvalid(() => validateSubscriptionId("not-a-guid"), "subscriptionId", "not-a-guid", /GUID/);
     expectInvalid(() => validateSubscriptionId(`${SUBSCRIPTION}0`), "subscriptionId", `${SUBSCRIPTION}0`, /GUID/);
   });
@@ -111,7 +201,7 @@ describe("resource group name rule", () => {
 describe("identity name rule", () => {
   it("accepts 3–128 letters, digits, '-' and '_' starting alphanumeric", () => {
     for (const ok of ["abc", "Id_1-x", "9" + "a".repeat(127)]) {
-      validateIdentityName(ok);
+      expect(() => validateIdentityName(ok)).not.toThrow();
     }
   });
   it.each([["ab"], ["a".repeat(129)], ["-abc"], ["_abc"], ["ab.c"], ["ab c"]])("refuses %p", (bad) => {
@@ -124,8 +214,8 @@ describe("identity name rule", () => {
 
 describe("federated credential name rule", () => {
   it("accepts 3–120 characters per the spec pattern", () => {
-    validateFederatedCredentialName("gh-main_1");
-    validateFederatedCredentialName("a" + "b".repeat(119));
+    expect(() => validateFederatedCredentialName("gh-main_1")).not.toThrow();
+    expect(() => validateFederatedCredentialName("a" + "b".repeat(119))).not.toThrow();
   });
   it.each([["ab"], ["a".repeat(121)], ["-abc"], ["a.bc"]])("refuses %p", (bad) => {
     expectInvalid(
@@ -197,7 +287,9 @@ describe("subject rule", () => {
     expectInvalid(() => validateFederatedCredential("2023-01-31", withoutSubject), "parameters.subject", undefined, /non-empty string/);
   });
   it("accepts exactly 600 characters", () => {
-    validateFederatedCredential("2024-11-30", { ...FIC, subject: "s".repeat(600), issuer: `https://i.example/${"p".repeat(582)}` });
+    expect(() =>
+      validateFederatedCredential("2024-11-30", { ...FIC, subject: "s".repeat(600), issuer: `https://i.example/${"p".repeat(582)}` }),
+    ).not.toThrow();
   });
 });
 
@@ -216,8 +308,8 @@ describe("subject XOR claimsMatchingExpression rule", () => {
   const expression = { value: "claims['sub'] matches 'repo:o/*'", languageVersion: 1 };
   it("accepts either one in versions whose model has claimsMatchingExpression", () => {
     const { subject: _omitted, ...withoutSubject } = FIC;
-    validateFederatedCredential("2025-01-31-preview", { ...withoutSubject, claimsMatchingExpression: expression });
-    validateFederatedCredential("2025-05-31-preview", FIC);
+    expect(() => validateFederatedCredential("2025-01-31-preview", { ...withoutSubject, claimsMatchingExpression: expression })).not.toThrow();
+    expect(() => validateFederatedCredential("2025-05-31-preview", FIC)).not.toThrow();
   });
   it("refuses both", () => {
     expectInvalid(
@@ -262,8 +354,8 @@ describe("version-independent credential check", () => {
   it("accepts a claims expression or a subject, refuses both, names parameters under 'credential'", () => {
     const expression = { value: "claims['sub'] matches 'repo:o/*'", languageVersion: 1 };
     const { subject: _omitted, ...withoutSubject } = FIC;
-    validateFederatedCredentialProperties(FIC);
-    validateFederatedCredentialProperties({ ...withoutSubject, claimsMatchingExpression: expression });
+    expect(() => validateFederatedCredentialProperties(FIC)).not.toThrow();
+    expect(() => validateFederatedCredentialProperties({ ...withoutSubject, claimsMatchingExpression: expression })).not.toThrow();
     expectInvalid(
       () => validateFederatedCredentialProperties({ ...FIC, claimsMatchingExpression: expression }),
       "credential.claimsMatchingExpression",
@@ -276,9 +368,9 @@ describe("version-independent credential check", () => {
 
 describe("tags rule", () => {
   it("accepts up to 50 tags of legal names and string values", () => {
-    validateTags(undefined);
-    validateTags(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v".repeat(256)])));
-    validateTags({ ["n".repeat(512)]: "" });
+    expect(() => validateTags(undefined)).not.toThrow();
+    expect(() => validateTags(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v".repeat(256)])))).not.toThrow();
+    expect(() => validateTags({ ["n".repeat(512)]: "" })).not.toThrow();
   });
   it("refuses more than 50 tags", () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
@@ -297,24 +389,24 @@ describe("tags rule", () => {
 
 describe("identity body rules", () => {
   it("requires a non-empty location on create", () => {
-    validateIdentity("2024-11-30", { location: "westeurope", tags: { a: "b" } });
+    expect(() => validateIdentity("2024-11-30", { location: "westeurope", tags: { a: "b" } })).not.toThrow();
     expectInvalid(() => validateIdentity("2024-11-30", { tags: {} }), "parameters.location", undefined, /non-empty string/);
     expectInvalid(() => validateIdentity("2024-11-30", { location: "  " }), "parameters.location", "  ", /non-empty string/);
     expectInvalid(() => validateIdentity("2024-11-30", { location: 5 }), "parameters.location", 5, /non-empty string/);
   });
   it("lets update omit the location but checks tags", () => {
-    validateIdentity("2024-11-30", { tags: { a: "b" } }, { operation: "update" });
+    expect(() => validateIdentity("2024-11-30", { tags: { a: "b" } }, { operation: "update" })).not.toThrow();
     expectInvalid(() => validateIdentity("2024-11-30", { tags: { "a/b": "c" } }, { operation: "update" }), "parameters.tags name", "a/b", /tag name/);
   });
   it("refuses properties the version's model lacks, read from the table", () => {
-    validateIdentity("2024-11-30", { location: "eastus", isolationScope: "Regional" });
+    expect(() => validateIdentity("2024-11-30", { location: "eastus", isolationScope: "Regional" })).not.toThrow();
     expectInvalid(
       () => validateIdentity("2018-11-30", { location: "eastus", isolationScope: "Regional" }),
       "parameters.isolationScope",
       "Regional",
       /not supported by API version 2018-11-30/,
     );
-    validateIdentity("2026-04-30", { location: "eastus", federationBlocked: true });
+    expect(() => validateIdentity("2026-04-30", { location: "eastus", federationBlocked: true })).not.toThrow();
     expectInvalid(
       () => validateIdentity("2024-11-30", { location: "eastus", federationBlocked: true }),
       "parameters.federationBlocked",
@@ -406,8 +498,8 @@ describe("validateOperationArguments", () => {
       /GUID/,
     );
     expectInvalid(() => validateOperationArguments("2024-11-30", "userAssignedIdentities", "listBySubscription", [], {}), "subscriptionId", undefined, /GUID/);
-    validateOperationArguments("2024-11-30", "operations", "list", [], {});
-    validateOperationArguments("2024-11-30", "systemAssignedIdentities", "getByScope", [VM_SCOPE], {});
+    expect(() => validateOperationArguments("2024-11-30", "operations", "list", [], {})).not.toThrow();
+    expect(() => validateOperationArguments("2024-11-30", "systemAssignedIdentities", "getByScope", [VM_SCOPE], {})).not.toThrow();
   });
 
   it("checks the body by the group's rules, with the version's model", () => {
@@ -417,7 +509,7 @@ describe("validateOperationArguments", () => {
       undefined,
       /location/,
     );
-    validateOperationArguments("2024-11-30", "userAssignedIdentities", "update", ["rg", "idn", { tags: {} }], { subscriptionId: SUBSCRIPTION });
+    expect(() => validateOperationArguments("2024-11-30", "userAssignedIdentities", "update", ["rg", "idn", { tags: {} }], { subscriptionId: SUBSCRIPTION })).not.toThrow();
     expectInvalid(
       () => validateOperationArguments("2024-11-30", "federatedIdentityCredentials", "createOrUpdate", ["rg", "idn", "fic", { ...FIC, audiences: [] }], { subscriptionId: SUBSCRIPTION }),
       "parameters.audiences",
