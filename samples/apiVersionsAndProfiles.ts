@@ -34,8 +34,9 @@ async function main(): Promise<void> {
       resources: [1, 2, 3].map((n) => `/subscriptions/${sub}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/worker-${n}`),
     });
   }
-  for await (const page of preview.userAssignedIdentities.listAssociatedResources(resourceGroup, identityName).byPage()) {
-    console.log(`associated resources (2022-01-31-preview): ${page.map((r) => `${r.name} (${r.type})`).join(", ") || "(none)"}`);
+  let pageNumber = 0;
+  for await (const page of preview.userAssignedIdentities.listAssociatedResources(resourceGroup, identityName).byPage({ maxPageSize: 2 })) {
+    console.log(`associated resources (2022-01-31-preview), page ${++pageNumber}: ${page.map((r) => `${r.name} (${r.type})`).join(", ") || "(none)"}`);
   }
 
   // A profile: 2024-11-30 by default, userAssignedIdentities pinned to the preview that has listAssociatedResources.

@@ -67,7 +67,8 @@ describe("samples on the emulator", () => {
   it("API version 2022-01-31-preview and a profile pinning userAssignedIdentities", async () => {
     const run = await runSample("apiVersionsAndProfiles.ts", env);
     expectSuccess(run);
-    expect(run.stdout).toContain("associated resources (2022-01-31-preview): worker-1 (microsoft.compute/virtualmachines), worker-2");
+    expect(run.stdout).toContain("associated resources (2022-01-31-preview), page 1: worker-1 (microsoft.compute/virtualmachines), worker-2 (microsoft.compute/virtualmachines)\n");
+    expect(run.stdout).toContain("associated resources (2022-01-31-preview), page 2: worker-3 (microsoft.compute/virtualmachines)\n");
     expect(run.stdout).toContain('"userAssignedIdentities":"2022-01-31-preview","federatedIdentityCredentials":"2024-11-30"');
     expect(run.stdout).toContain("profile client: 3 associated resources through userAssignedIdentities@2022-01-31-preview");
     expect(run.stdout).toContain("through federatedIdentityCredentials@2024-11-30");
