@@ -281,12 +281,13 @@ async function main() {
 
   if (!args.check) {
     const selected = args.only.length ? tags.filter((t) => args.only.includes(t.version)) : tags;
-    if (!args.only.length) rmSync(generatedDir, { recursive: true, force: true });
-    for (const t of selected) rmSync(join(generatedDir, t.version), { recursive: true, force: true });
-    mkdirSync(generatedDir, { recursive: true });
     const scratchTarget = mkdtempSync(join(tmpdir(), "msi-generated-"));
     try {
       await generateInto(scratchTarget, args.specRoot, selected);
+      // Only a complete run replaces the checked-in output: a failed one leaves it as it was.
+      if (!args.only.length) rmSync(generatedDir, { recursive: true, force: true });
+      for (const t of selected) rmSync(join(generatedDir, t.version), { recursive: true, force: true });
+      mkdirSync(generatedDir, { recursive: true });
       for (const file of listFiles(scratchTarget)) {
         const rel = relative(scratchTarget, file);
         if (rel === "apiVersions.ts" && args.only.length) continue;
@@ -321,7 +322,9 @@ async function main() {
       console.error(`generate --check: src/generated/ is not what the generator produces from ${args.specRoot}:`);
       for (const p of problems) console.error("  " + p);
       console.error("Run `npm run generate` and commit the result.");
-      process.exit(1);
+      // Not process.exit(): the finally below must still remove the scratch folder.
+      process.exitCode = 1;
+      return;
     }
     console.log(`generate --check: src/generated/ matches (${expected.size} files, ${tags.length} API versions)`);
   } finally {
