@@ -9,7 +9,7 @@ import type { HandlerContext, HandlerResult } from "./context.js";
 import { ArmError, quote } from "./errors.js";
 import { nextLink, takePage } from "./paging.js";
 import { operationsOf, propertyNames, shapeAssociated, shapeFic, shapeIdentity, shapeSystemAssigned } from "./shapes.js";
-import { keyOf, type FicRecord, type IdentityRecord, type ResourceGroupRecord, type Store, type StoreOp, type SystemData } from "./store.js";
+import { entriesRange, keyOf, type FicRecord, type IdentityRecord, type ResourceGroupRecord, type Store, type StoreOp, type SystemData } from "./store.js";
 import {
   MAX_FICS_PER_IDENTITY,
   optionalBoolean,
@@ -258,7 +258,7 @@ const listAssociatedResources: Handler = (ctx, deps) => {
   const query = new URLSearchParams(ctx.query);
   // The skip has been applied; the next page continues from the token alone.
   query.delete("$skip");
-  const page = takePage(entries, Math.min(top, deps.settings.pageSize), ctx.query.get("$skiptoken"));
+  const page = takePage(entriesRange(entries), Math.min(top, deps.settings.pageSize), ctx.query.get("$skiptoken"));
   const link = nextLink(ctx.origin, ctx.rawPath, query, page.nextToken);
   return { status: 200, body: { totalCount: total, value: page.items, ...(link ? { nextLink: link } : {}) } };
 };
@@ -284,7 +284,7 @@ function ficNotFound(ctx: HandlerContext): ArmError {
 const listFics: Handler = (ctx, deps) => {
   const { key } = requireParent(ctx, deps);
   const top = readPositiveInt(ctx.query, "$top");
-  const page = takePage(deps.store.ficsOf(key), Math.min(top ?? deps.settings.pageSize, deps.settings.pageSize), ctx.query.get("$skiptoken"));
+  const page = takePage(entriesRange(deps.store.ficsOf(key)), Math.min(top ?? deps.settings.pageSize, deps.settings.pageSize), ctx.query.get("$skiptoken"));
   return listBody(ctx, page.items.map((f) => shapeFic(ctx.version, f)), page.nextToken);
 };
 
@@ -379,7 +379,7 @@ const getSystemAssigned: Handler = (ctx, deps) => {
 
 const listOperations: Handler = (ctx, deps) => {
   const entries = operationsOf(ctx.version).map((op, i) => [String(i).padStart(6, "0"), op] as const);
-  const page = takePage(entries, deps.settings.pageSize, ctx.query.get("$skiptoken"));
+  const page = takePage(entriesRange(entries), deps.settings.pageSize, ctx.query.get("$skiptoken"));
   return listBody(ctx, page.items, page.nextToken);
 };
 

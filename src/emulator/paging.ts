@@ -3,6 +3,7 @@
  * pages stay consistent while items are added or removed between page requests.
  */
 import { ArmError, quote } from "./errors.js";
+import type { SortedRange } from "./store.js";
 
 /** One page of a list. */
 export interface Page<T> {
@@ -29,21 +30,25 @@ export function decodeSkipToken(token: string): string {
   }
 }
 
-/** Takes one page of `pageSize` items from `entries` (sorted by key), starting after `skipToken`. */
-export function takePage<T>(entries: ReadonlyArray<readonly [string, T]>, pageSize: number, skipToken?: string | null): Page<T> {
+/**
+ * Takes one page of `pageSize` items from a sorted range, starting after `skipToken`: a binary
+ * search finds the position, so the cost is O(log n + pageSize) however long the list is.
+ */
+export function takePage<T>(range: SortedRange<T>, pageSize: number, skipToken?: string | null): Page<T> {
   const after = skipToken ? decodeSkipToken(skipToken) : undefined;
-  const start = after === undefined ? 0 : firstAfter(entries, after);
-  const slice = entries.slice(start, start + pageSize);
-  const more = start + pageSize < entries.length;
-  return { items: slice.map(([, v]) => v), nextToken: more && slice.length > 0 ? encodeSkipToken(slice[slice.length - 1]![0]) : undefined };
+  const start = after === undefined ? range.start : firstAfter(range, after);
+  const stop = Math.min(start + pageSize, range.end);
+  const items: T[] = [];
+  for (let i = start; i < stop; i++) items.push(range.valueAt(i));
+  return { items, nextToken: stop < range.end && stop > start ? encodeSkipToken(range.keyAt(stop - 1)) : undefined };
 }
 
-function firstAfter<T>(entries: ReadonlyArray<readonly [string, T]>, after: string): number {
-  let lo = 0;
-  let hi = entries.length;
+function firstAfter<T>(range: SortedRange<T>, after: string): number {
+  let lo = range.start;
+  let hi = range.end;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (entries[mid]![0] <= after) lo = mid + 1;
+    if (range.keyAt(mid) <= after) lo = mid + 1;
     else hi = mid;
   }
   return lo;

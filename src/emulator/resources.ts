@@ -5,7 +5,7 @@
 import type { HandlerResult } from "./context.js";
 import { ArmError } from "./errors.js";
 import { nextLink, takePage } from "./paging.js";
-import { keyOf, type ResourceGroupRecord, type Store, type StoreOp } from "./store.js";
+import { keyOf, keysOf, type ResourceGroupRecord, type SortedRange, type Store, type StoreOp } from "./store.js";
 import { parseJsonBody, readTags, requireLocation, requireObjectBody, validateResourceGroupName, validateSubscriptionId } from "./validation.js";
 
 /** A Microsoft.Resources request after routing. */
@@ -62,7 +62,7 @@ function shapeGroup(group: ResourceGroupRecord): Record<string, unknown> {
 export function deleteGroupOps(store: Store, group: ResourceGroupRecord): StoreOp[] {
   const key = keyOf(group.id);
   const ops: StoreOp[] = [];
-  for (const [identityKey] of store.identitiesUnder(key + "/")) ops.push(...store.deleteIdentityOps(identityKey));
+  for (const identityKey of keysOf(store.identitiesUnder(key + "/"))) ops.push(...store.deleteIdentityOps(identityKey));
   ops.push({ t: "del", c: "resourceGroups", k: key });
   return ops;
 }
@@ -71,14 +71,15 @@ export function deleteGroupOps(store: Store, group: ResourceGroupRecord): StoreO
 export function handleResources(store: Store, pageSize: number, req: ResourcesRequest): HandlerResult {
   const [, subscriptionId, , groupName] = req.segments;
   const method = req.method.toUpperCase();
-  const list = <T>(entries: Array<readonly [string, T]>): HandlerResult => {
-    const page = takePage(entries, pageSize, req.query.get("$skiptoken"));
+  const list = <T>(range: SortedRange<T>, shape: (record: T) => unknown): HandlerResult => {
+    const page = takePage(range, pageSize, req.query.get("$skiptoken"));
     const link = nextLink(req.origin, req.rawPath, req.query, page.nextToken);
-    return { status: 200, body: link ? { value: page.items, nextLink: link } : { value: page.items } };
+    const value = page.items.map(shape);
+    return { status: 200, body: link ? { value, nextLink: link } : { value } };
   };
   if (subscriptionId === undefined) {
     if (method !== "GET") throw methodNotAllowed(method);
-    return list(store.subscriptions().map((s) => [keyOf(s.subscriptionId), shapeSubscription(s)] as const));
+    return list(store.subscriptions(), shapeSubscription);
   }
   requireSubscription(store, subscriptionId);
   const subscription = store.subscription(subscriptionId)!;
@@ -88,7 +89,7 @@ export function handleResources(store: Store, pageSize: number, req: ResourcesRe
   }
   if (groupName === undefined) {
     if (method !== "GET") throw methodNotAllowed(method);
-    return list(store.resourceGroups(subscription.subscriptionId).map((g) => [keyOf(g.id), shapeGroup(g)] as const));
+    return list(store.resourceGroups(subscription.subscriptionId), shapeGroup);
   }
   const key = groupKey(subscription.subscriptionId, groupName);
   const existing = store.resourceGroup(key);

@@ -145,14 +145,82 @@ export function keyOf(id: string): string {
   return id.toLowerCase();
 }
 
+/** A run of consecutive entries of a sorted collection, read in place (paging copies one page only); valid until the next write. */
+export interface SortedRange<T> {
+  /** Index of the first entry. */
+  readonly start: number;
+  /** Index after the last entry. */
+  readonly end: number;
+  /** Key of the entry at an index in `[start, end)`. */
+  keyAt(index: number): string;
+  /** Value of the entry at an index in `[start, end)`. */
+  valueAt(index: number): T;
+}
+
+/** Batches of more ops than this (seeding) drop the index and sort once, instead of inserting key by key. */
+const BULK_INDEX_CHANGE = 256;
+
+/** First index in `keys` (sorted) whose key is not less than `key`. */
+function lowerBound(keys: readonly string[], key: string, from = 0, to = keys.length): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The smallest string greater than every string that starts with `prefix` (for an upper bound). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/**
+ * The keys of one collection in sorted order. Single writes insert or remove their key by binary
+ * search; bulk writes (seeding, reset) drop the index and it is sorted again on the next read.
+ */
+class SortedKeys {
+  private keys?: string[];
+
+  constructor(private readonly source: () => Record<string, unknown>) {}
+
+  /** The sorted keys (do not mutate). */
+  get(): readonly string[] {
+    return (this.keys ??= Object.keys(this.source()).sort());
+  }
+
+  added(key: string): void {
+    if (!this.keys) return;
+    const at = lowerBound(this.keys, key);
+    if (this.keys[at] !== key) this.keys.splice(at, 0, key);
+  }
+
+  removed(key: string): void {
+    if (!this.keys) return;
+    const at = lowerBound(this.keys, key);
+    if (this.keys[at] === key) this.keys.splice(at, 1);
+  }
+
+  invalidate(): void {
+    this.keys = undefined;
+  }
+}
+
 /** The in-memory store; writes go through {@link Store.commit} so they are journaled first. */
 export class Store {
   private state: StoreState;
   private journal?: StoreJournal;
   /** identity key → keys of its federated credentials. */
   private ficIndex = new Map<string, Set<string>>();
-  /** Sorted entries per collection, rebuilt only after a write to it (lists stay cheap). */
-  private sorted = new Map<keyof StoreCollections, Array<[string, unknown]>>();
+  /** Sorted keys of the collections that are listed by prefix, so a page costs O(log n + page size). */
+  private sortedKeys: Partial<Record<keyof StoreCollections, SortedKeys>> = {
+    subscriptions: new SortedKeys(() => this.state.subscriptions),
+    resourceGroups: new SortedKeys(() => this.state.resourceGroups),
+    identities: new SortedKeys(() => this.state.identities),
+    systemAssigned: new SortedKeys(() => this.state.systemAssigned),
+  };
 
   constructor(state: StoreState, journal?: StoreJournal) {
     this.state = state;
@@ -164,10 +232,22 @@ export class Store {
   commit(ops: readonly StoreOp[]): void {
     if (ops.length === 0) return;
     this.journal?.commit(ops);
+    const bulk = ops.length > BULK_INDEX_CHANGE;
     for (const op of ops) {
+      if ((op.t === "put" || op.t === "del") && this.sortedKeys[op.c]) {
+        const index = this.sortedKeys[op.c]!;
+        const existed = op.k in (this.state[op.c] as Record<string, unknown>);
+        if (bulk) {
+          if (existed !== (op.t === "put")) index.invalidate();
+        } else if (op.t === "put" && !existed) {
+          index.added(op.k);
+        } else if (op.t === "del" && existed) {
+          index.removed(op.k);
+        }
+      } else if (op.t === "clear") {
+        for (const index of Object.values(this.sortedKeys)) index.invalidate();
+      }
       applyOp(this.state, op, this.ficIndex);
-      if (op.t === "put" || op.t === "del") this.sorted.delete(op.c);
-      else this.sorted.clear();
     }
   }
 
@@ -186,9 +266,9 @@ export class Store {
     return this.state.subscriptions[keyOf(id)];
   }
 
-  /** Every subscription, in id order. */
-  subscriptions(): SubscriptionRecord[] {
-    return sortedValues(this.state.subscriptions);
+  /** Every subscription, in key order. */
+  subscriptions(): SortedRange<SubscriptionRecord> {
+    return this.rangeUnder("subscriptions", "");
   }
 
   /** A resource group by lowercased id. */
@@ -196,12 +276,9 @@ export class Store {
     return this.state.resourceGroups[key];
   }
 
-  /** Resource groups of a subscription, in id order. */
-  resourceGroups(subscriptionId: string): ResourceGroupRecord[] {
-    const prefix = `/subscriptions/${keyOf(subscriptionId)}/`;
-    return sortedEntries(this.state.resourceGroups)
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([, v]) => v);
+  /** Resource groups of a subscription, in key order. */
+  resourceGroups(subscriptionId: string): SortedRange<ResourceGroupRecord> {
+    return this.rangeUnder("resourceGroups", `/subscriptions/${keyOf(subscriptionId)}/`);
   }
 
   /** A user-assigned identity by lowercased id. */
@@ -209,31 +286,23 @@ export class Store {
     return this.state.identities[key];
   }
 
-  /** Identities under an id prefix (a subscription or resource group), sorted by key. */
-  identitiesUnder(prefixKey: string): Array<[string, IdentityRecord]> {
-    const entries = this.sortedOf("identities") as Array<[string, IdentityRecord]>;
-    // Keys with a common prefix are contiguous in sorted order: find the first, take while they match.
-    let lo = 0;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (entries[mid]![0] < prefixKey) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    while (end < entries.length && entries[end]![0].startsWith(prefixKey)) end++;
-    return entries.slice(lo, end);
+  /** Identities under an id prefix (a subscription or resource group), in key order. */
+  identitiesUnder(prefixKey: string): SortedRange<IdentityRecord> {
+    return this.rangeUnder("identities", prefixKey);
   }
 
-  private sortedOf(collection: keyof StoreCollections): Array<[string, unknown]> {
-    let entries = this.sorted.get(collection);
-    if (!entries) this.sorted.set(collection, (entries = sortedEntries(this.state[collection] as Record<string, unknown>)));
-    return entries;
+  /** Keys with a common prefix are contiguous in sorted order: two binary searches find them. */
+  private rangeUnder<T>(collection: keyof StoreCollections, prefixKey: string): SortedRange<T> {
+    const keys = this.sortedKeys[collection]!.get();
+    const start = lowerBound(keys, prefixKey);
+    const end = prefixKey === "" ? keys.length : lowerBound(keys, prefixEnd(prefixKey), start);
+    const values = this.state[collection] as Record<string, T>;
+    return { start, end, keyAt: (i) => keys[i]!, valueAt: (i) => values[keys[i]!]! };
   }
 
   /** Every identity, in key order. */
   allIdentities(): IdentityRecord[] {
-    return sortedValues(this.state.identities);
+    return valuesOf(this.identitiesUnder(""));
   }
 
   /** A federated credential by lowercased id. */
@@ -254,7 +323,7 @@ export class Store {
 
   /** Every enabled system-assigned identity. */
   allSystemAssigned(): SystemAssignedRecord[] {
-    return sortedValues(this.state.systemAssigned);
+    return valuesOf(this.rangeUnder<SystemAssignedRecord>("systemAssigned", ""));
   }
 
   /** Seeded associated resources of an identity. */
@@ -278,6 +347,25 @@ export class Store {
     this.ficIndex.clear();
     for (const [k, fic] of Object.entries(this.state.fics)) indexFic(this.ficIndex, k, fic.identityKey);
   }
+}
+
+/** The values of a range, in order. */
+export function valuesOf<T>(range: SortedRange<T>): T[] {
+  const out: T[] = [];
+  for (let i = range.start; i < range.end; i++) out.push(range.valueAt(i));
+  return out;
+}
+
+/** The keys of a range, in order. */
+export function keysOf<T>(range: SortedRange<T>): string[] {
+  const out: string[] = [];
+  for (let i = range.start; i < range.end; i++) out.push(range.keyAt(i));
+  return out;
+}
+
+/** A range over entries already sorted by key (short lists built per request). */
+export function entriesRange<T>(entries: ReadonlyArray<readonly [string, T]>): SortedRange<T> {
+  return { start: 0, end: entries.length, keyAt: (i) => entries[i]![0], valueAt: (i) => entries[i]![1] };
 }
 
 function indexFic(index: Map<string, Set<string>>, ficKey: string, identityKey: string): void {
@@ -312,12 +400,4 @@ export function applyOp(state: StoreState, op: StoreOp, ficIndex?: Map<string, S
       break;
     }
   }
-}
-
-function sortedEntries<T>(record: Record<string, T>): Array<[string, T]> {
-  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-function sortedValues<T>(record: Record<string, T>): T[] {
-  return sortedEntries(record).map(([, v]) => v);
 }
