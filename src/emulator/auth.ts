@@ -4,6 +4,7 @@
  */
 import { ArmError } from "./errors.js";
 import type { Store } from "./store.js";
+import type { VerifiedTokenCache } from "./tokenCache.js";
 import { verifyToken, type TokenClaims } from "./tokens.js";
 
 /** Audiences real ARM accepts; the emulator also accepts its own endpoints. */
@@ -21,8 +22,12 @@ function unauthorized(tenantId: string, code: string, message: string, descripti
   });
 }
 
-/** Authenticates an ARM request; returns the caller's claims or throws a 401 ArmError. */
-export function authenticate(store: Store, authorization: string | undefined, ownAudiences: readonly string[]): TokenClaims {
+/**
+ * Authenticates an ARM request; returns the caller's claims or throws a 401 ArmError. With a
+ * `verified` cache, a token seen before skips its signature check (lifetime and revocation are
+ * still checked on every request).
+ */
+export function authenticate(store: Store, authorization: string | undefined, ownAudiences: readonly string[], verified?: VerifiedTokenCache): TokenClaims {
   const tenantId = store.meta.tenantId;
   if (!authorization) {
     throw unauthorized(tenantId, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", "The authentication failed because of missing 'Authorization' header.");
@@ -31,7 +36,7 @@ export function authenticate(store: Store, authorization: string | undefined, ow
   if (!match) {
     throw unauthorized(tenantId, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.", "The authentication scheme must be Bearer.");
   }
-  const check = verifyToken(match[1]!, store.meta.tokenSecret);
+  const check = verified ? verified.verify(match[1]!, store.meta.tokenSecret) : verifyToken(match[1]!, store.meta.tokenSecret);
   if (!check.ok) {
     if (check.reason === "expired") {
       const expiry = new Date(check.claims!.exp * 1000).toISOString();

@@ -19,6 +19,7 @@ import { matchPath, routes, type RouteSpec } from "./routes.js";
 import { isApiVersion } from "./shapes.js";
 import { emptyState, keyOf, Store, type StoreMeta, type StoreOp } from "./store.js";
 import { Throttler, type ThrottleClass, type ThrottleOptions } from "./throttling.js";
+import { VerifiedTokenCache } from "./tokenCache.js";
 import { handleTokenRequest, issueToken } from "./tokenEndpoints.js";
 import { resourceFromScope } from "./tokens.js";
 import { isWellFormedApiVersion, MAX_BODY_BYTES } from "./validation.js";
@@ -79,6 +80,7 @@ export class EmulatorEngine {
   readonly ownAudiences = new Set<string>();
   private throttler?: Throttler;
   private journal?: FileJournal;
+  private verifiedTokens = new VerifiedTokenCache();
   private usage = new Map<string, { hour: number; reads: number; writes: number }>();
 
   constructor(options: EngineOptions = {}) {
@@ -200,7 +202,7 @@ export class EmulatorEngine {
       else throw new ArmError(500, "InternalServerError", "The server encountered an internal error (injected fault).");
     }
 
-    const caller = authenticate(this.store, req.headers["authorization"], [req.origin, ...this.ownAudiences]);
+    const caller = authenticate(this.store, req.headers["authorization"], [req.origin, ...this.ownAudiences], this.verifiedTokens);
 
     const apiVersion = query.get("api-version");
     if (apiVersion === null || apiVersion === "") {

@@ -54,6 +54,11 @@ export function verifyToken(token: string, secret: string, nowSeconds = Math.flo
     return { ok: false, reason: "malformed" };
   }
   if (typeof claims !== "object" || claims === null || typeof claims.exp !== "number") return { ok: false, reason: "malformed" };
+  return checkLifetime(claims, nowSeconds);
+}
+
+/** Checks `exp` and `nbf` of already verified claims against the clock. */
+export function checkLifetime(claims: TokenClaims, nowSeconds = Math.floor(Date.now() / 1000)): TokenCheck {
   // Five minutes of clock skew, as Entra ID allows.
   if (claims.exp + 300 < nowSeconds) return { ok: false, reason: "expired", claims };
   if (typeof claims.nbf === "number" && claims.nbf - 300 > nowSeconds) return { ok: false, reason: "notYetValid", claims };
