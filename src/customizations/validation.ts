@@ -186,8 +186,8 @@ export function validateFederatedCredentialName(
 /**
  * Checks the scope of a system-assigned identity: the id of the resource that owns it, such as
  * `/subscriptions/{guid}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`. The
- * leading `/` is optional here; note that the generated `getByScope` needs the scope WITHOUT it
- * (see {@link normalizeScope}).
+ * leading `/` is optional here; the client strips it before calling the generated `getByScope`,
+ * which needs the scope without it.
  * @param scope - the value to check
  * @param parameter - the name used in the error message
  * @throws {@link ManagedIdentityValidationError} when the value is not a resource id

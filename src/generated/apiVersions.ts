@@ -24,16 +24,27 @@ export type ApiVersion = (typeof apiVersionList)[number];
 
 /** The generated module of each API version, for type-level lookups. */
 export interface GeneratedModules {
+  /** The generated module of API version 2015-08-31-preview. */
   "2015-08-31-preview": typeof v2015_08_31_preview;
+  /** The generated module of API version 2018-11-30. */
   "2018-11-30": typeof v2018_11_30;
+  /** The generated module of API version 2021-09-30-preview. */
   "2021-09-30-preview": typeof v2021_09_30_preview;
+  /** The generated module of API version 2022-01-31-preview. */
   "2022-01-31-preview": typeof v2022_01_31_preview;
+  /** The generated module of API version 2023-01-31. */
   "2023-01-31": typeof v2023_01_31;
+  /** The generated module of API version 2023-07-31-preview. */
   "2023-07-31-preview": typeof v2023_07_31_preview;
+  /** The generated module of API version 2024-11-30. */
   "2024-11-30": typeof v2024_11_30;
+  /** The generated module of API version 2025-01-31-preview. */
   "2025-01-31-preview": typeof v2025_01_31_preview;
+  /** The generated module of API version 2025-05-31-preview. */
   "2025-05-31-preview": typeof v2025_05_31_preview;
+  /** The generated module of API version 2026-04-30. */
   "2026-04-30": typeof v2026_04_30;
+  /** The generated module of API version 2026-05-31. */
   "2026-05-31": typeof v2026_05_31;
 }
 
@@ -54,13 +65,17 @@ export const loadGenerated: { [V in ApiVersion]: () => Promise<GeneratedModules[
 
 /** One operation as the spec declares it. */
 export interface OperationSpec {
+  /** The spec's operationId, such as `UserAssignedIdentities_Get`. */
   readonly operationId: string;
+  /** HTTP method. */
   readonly method: "GET" | "PUT" | "PATCH" | "DELETE" | "POST";
   /** Path template from the spec; `{scope}` stands for a whole resource id. */
   readonly path: string;
+  /** Whether the operation returns pages that follow a `nextLink`. */
   readonly pageable: boolean;
   /** Query parameters besides `api-version`. */
   readonly query: readonly string[];
+  /** Whether the operation takes a request body. */
   readonly body: boolean;
   /** Documented success status codes. */
   readonly responses: readonly number[];
@@ -68,26 +83,37 @@ export interface OperationSpec {
 
 /** One property of a spec model. */
 export interface ModelPropertySpec {
+  /** JSON type, for a property that is not a reference. */
   readonly type?: string;
+  /** Name of the referenced model, for a `$ref` property. */
   readonly ref?: string;
+  /** Whether the service sets the property and ignores it on input. */
   readonly readOnly?: boolean;
+  /** Whether the client flattens the property (`x-ms-client-flatten`). */
   readonly flatten?: boolean;
 }
 
 /** One model (`definitions` entry) of a spec. */
 export interface ModelSpec {
+  /** Models this one extends. */
   readonly allOf?: readonly string[];
+  /** Names of the required properties. */
   readonly required: readonly string[];
+  /** The model's own properties, by name. */
   readonly properties: { readonly [name: string]: ModelPropertySpec };
 }
 
 /** What one API version offers. */
 export interface ApiVersionSpec {
+  /** The API version. */
   readonly version: ApiVersion;
+  /** Whether the spec is under `stable/` or `preview/`. */
   readonly stability: "stable" | "preview";
   /** The spec file, relative to the spec root. */
   readonly spec: string;
+  /** Operation groups and their operations, by the generated clients' names. */
   readonly groups: { readonly [group: string]: { readonly [operation: string]: OperationSpec } };
+  /** The spec's models (`definitions`), by name. */
   readonly models: { readonly [model: string]: ModelSpec };
 }
 
