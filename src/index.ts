@@ -26,6 +26,7 @@ export type {
   ProfileVersions,
   ResolvedGroupVersions,
   VersionIfHasGroup,
+  VersionsHaving,
 } from "./customizations/profiles.js";
 export { KnownAzureClouds } from "./customizations/clouds.js";
 export type { AzureCloudEndpoints, AzureCloudName, CloudOptions } from "./customizations/clouds.js";
@@ -39,9 +40,65 @@ export type {
   OperationGroup,
 } from "./customizations/operationGroups.js";
 export { getContinuationToken } from "./customizations/paging.js";
+export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
 export { logger } from "./customizations/logger.js";
-export * from "./customizations/validation.js";
-export * from "./customizations/errors.js";
-export * from "./customizations/federatedCredentials.js";
-export * from "./customizations/subjects.js";
-export * from "./customizations/managedIdentityAuth.js";
+export {
+  ManagedIdentityValidationError,
+  validateFederatedCredential,
+  validateFederatedCredentialName,
+  validateFederatedCredentialProperties,
+  validateIdentity,
+  validateIdentityName,
+  validateIssuerUrl,
+  validateResourceGroupName,
+  validateScope,
+  validateSubscriptionId,
+  validateTags,
+} from "./customizations/validation.js";
+export type { ValidateIdentityOptions } from "./customizations/validation.js";
+export {
+  AuthenticationFailedError,
+  BadRequestError,
+  ConcurrentFederatedCredentialWriteError,
+  isConcurrentFederatedCredentialWriteError,
+  ManagedIdentityError,
+  ResourceConflictError,
+  ResourceExistsError,
+  ResourceNotFoundError,
+  ThrottledError,
+} from "./customizations/errors.js";
+export type { ArmErrorAdditionalInfo, ArmErrorDetail, ManagedIdentityErrorOptions } from "./customizations/errors.js";
+export {
+  DEFAULT_FEDERATED_CREDENTIAL_AUDIENCE,
+  ensureFederatedIdentityCredential,
+  FederatedCredentialWriteQueue,
+} from "./customizations/federatedCredentials.js";
+export type {
+  ClaimsMatchingExpressionLike,
+  EnsureFederatedIdentityCredentialOptions,
+  EnsureFederatedIdentityCredentialParameters,
+  EnsureFederatedIdentityCredentialResult,
+  FederatedCredentialLike,
+  FederatedCredentialOperations,
+  FederatedCredentialRetryOptions,
+} from "./customizations/federatedCredentials.js";
+export {
+  GITHUB_ACTIONS_ISSUER,
+  githubActionsFederatedCredential,
+  githubActionsSubject,
+  kubernetesFederatedCredential,
+  kubernetesServiceAccountSubject,
+} from "./customizations/subjects.js";
+export type {
+  FederatedCredentialDefinition,
+  GitHubActionsSubjectOptions,
+  GitHubRepository,
+  KubernetesFederatedCredentialOptions,
+} from "./customizations/subjects.js";
+export {
+  createManagedIdentityFetch,
+  managedIdentityAuthPolicy,
+  managedIdentityAuthPolicyName,
+  ManagedIdentityTokenError,
+} from "./customizations/managedIdentityAuth.js";
+export type { FetchFunction, ManagedIdentityAuthOptions, ManagedIdentityFetchOptions } from "./customizations/managedIdentityAuth.js";
