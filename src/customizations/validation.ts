@@ -3,7 +3,7 @@
  * table, so bad input fails before a request is sent, with a message naming the parameter, the
  * value and the rule.
  */
-import { apiVersionSpecs, type ApiVersion, type ApiVersionSpec } from "../generated/apiVersions.js";
+import { apiVersionSpecs, type ApiVersion, type ApiVersionSpec, type OperationSpec } from "../generated/apiVersions.js";
 
 /** Longest part of a value quoted in an error message; the rest is replaced by an ellipsis. */
 const SHOWN_VALUE_LENGTH = 60;
@@ -535,6 +535,29 @@ const optionChecks: { readonly [name: string]: ParameterCheck } = {
   },
 };
 
+/** The last subscription id that passed {@link validateSubscriptionId} in {@link validateOperationArguments}. */
+let lastValidSubscriptionId: string | undefined;
+
+/** Path parameters of one operation, in template order, with their checks. */
+const pathParameterPlans = new WeakMap<OperationSpec, ReadonlyArray<{ name: string; check: ParameterCheck }>>();
+
+/**
+ * The path parameters of an operation and their checks, read from its path template once: matching
+ * the template on every call was most of the validation's cost per request.
+ */
+function pathParameterPlan(operationSpec: OperationSpec): ReadonlyArray<{ name: string; check: ParameterCheck }> {
+  let plan = pathParameterPlans.get(operationSpec);
+  if (!plan) {
+    plan = [...operationSpec.path.matchAll(/\{([^}]+)\}/g)].map((match) => {
+      const name = match[1]!;
+      const check = Object.prototype.hasOwnProperty.call(pathParameterChecks, name) ? pathParameterChecks[name]! : validateNonEmptyPathParameter;
+      return { name, check };
+    });
+    pathParameterPlans.set(operationSpec, plan);
+  }
+  return plan;
+}
+
 /**
  * Checks the arguments of one generated operation before it is called. Table-driven: the path
  * parameters are read from the operation's path template in {@link apiVersionSpecs}.
@@ -565,14 +588,15 @@ export function validateOperationArguments(
     );
   }
   const list = Array.isArray(args) ? args : [];
-  const names = [...operationSpec.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
   let position = 0;
-  for (const name of names) {
-    const check = Object.prototype.hasOwnProperty.call(pathParameterChecks, name)
-      ? pathParameterChecks[name]
-      : validateNonEmptyPathParameter;
+  for (const { name, check } of pathParameterPlan(operationSpec)) {
     if (name === "subscriptionId") {
-      check(context?.subscriptionId, name);
+      // A client calls with the same subscription every time: check a given string once.
+      const subscriptionId = context?.subscriptionId;
+      if (subscriptionId === undefined || subscriptionId !== lastValidSubscriptionId) {
+        check(subscriptionId, name);
+        lastValidSubscriptionId = subscriptionId as string;
+      }
       continue;
     }
     check(list[position], name);
