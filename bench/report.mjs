@@ -84,7 +84,7 @@ export function renderReport({ machine, config, results, command, totalSeconds, 
   // 2. Per-call latency
   const impls = Object.keys(get.rounds[0]);
   out.push(`## 2. Per-call latency: ${fmt(config.get.count)} sequential \`userAssignedIdentities.get\` (${get.rounds.length} rounds)`, "");
-  out.push("All three implementations run in one worker process, after 500 warm-up calls each; CPU is the worker's user+system time per call (the emulator's CPU is in its own process).", "");
+  out.push(`All three implementations run in one worker process, after ${config.get.warmup ?? 500} warm-up calls each; CPU is the worker's user+system time per call (the emulator's CPU is in its own process).`, "");
   out.push(
     table(
       ["implementation", "µs per call", "client CPU µs per call", "ratio ours / this (wall)", "ratio ours / this (CPU)"],

@@ -23,10 +23,10 @@ if (!existsSync(`${root}dist/esm/index.js`)) throw new Error("dist/ is missing: 
 /** Counts and rounds: the full run (under 10 minutes on 2 cores) and the smoke run (under 60 s). */
 const config = quick
   ? {
-      cold: { rounds: 3 },
-      get: { count: 200, rounds: 2 },
-      overhead: { count: 5000, rounds: 2 },
-      concurrent: { count: 500, concurrency: 32, rounds: 1 },
+      cold: { rounds: 2 },
+      get: { count: 200, rounds: 2, warmup: 100 },
+      overhead: { count: 5000, rounds: 2, warmup: 100 },
+      concurrent: { count: 500, concurrency: 32, rounds: 1, warmup: 100 },
       list: { count: 10_000, rounds: 1 },
       bulk: { count: 100, concurrency: 16, rounds: 1 },
       fic: { identities: 10, perIdentity: 20, rounds: 1 },

@@ -54,7 +54,7 @@ function summarizeFailures(failures) {
   return byStatus;
 }
 
-/** Unmeasured calls per implementation before the measured rounds: loads code, opens the connection, lets the JIT settle. */
+/** Default unmeasured calls per implementation before the measured rounds: loads code, opens the connection, lets the JIT settle. */
 const WARMUP_CALLS = 500;
 
 /** Wall and CPU milliseconds of `task()`. */
@@ -111,12 +111,12 @@ function cannedHttpClient(env, rg, name) {
 
 const interleavedScenarios = {
   /** Sequential gets of one identity, after a warm-up that loads code and opens the connection. */
-  get: (implementations, { rg, name, count, rounds }) =>
+  get: (implementations, { rg, name, count, rounds, warmup = WARMUP_CALLS }) =>
     interleaved(
       implementations,
       rounds,
       async (impl) => {
-        for (let i = 0; i < WARMUP_CALLS; i++) await impl.get(rg, name);
+        for (let i = 0; i < warmup; i++) await impl.get(rg, name);
       },
       async (impl) => {
         const { ms, cpuMs } = await timed(async () => {
@@ -128,11 +128,11 @@ const interleavedScenarios = {
   /** Sequential gets answered by {@link cannedHttpClient}: the client layer's own CPU per call. */
   overhead: (implementations, params) => interleavedScenarios.get(implementations, params),
   /** Gets of one identity, `concurrency` at a time. */
-  concurrent: (implementations, { rg, name, count, concurrency, rounds }) =>
+  concurrent: (implementations, { rg, name, count, concurrency, rounds, warmup = WARMUP_CALLS }) =>
     interleaved(
       implementations,
       rounds,
-      (impl) => pool(WARMUP_CALLS, concurrency, () => impl.get(rg, name)),
+      (impl) => pool(warmup, concurrency, () => impl.get(rg, name)),
       async (impl) => {
         const { ms, cpuMs, value: failures } = await timed(() => pool(count, concurrency, () => impl.get(rg, name)));
         return { ms, cpuMs, perSecond: (count * 1000) / ms, failures: failures.length };
