@@ -208,12 +208,41 @@ class SortedKeys {
   }
 }
 
+/** Which id of a principal a token request names. */
+export type PrincipalField = "clientId" | "principalId";
+
+/** Keys of the records of one collection by lowercased client id and by lowercased principal id. */
+class PrincipalIndex {
+  private readonly keys = new Map<string, string>();
+
+  add(key: string, record: { clientId: string; principalId: string }): void {
+    this.keys.set(`clientId:${keyOf(record.clientId)}`, key);
+    this.keys.set(`principalId:${keyOf(record.principalId)}`, key);
+  }
+
+  remove(record: { clientId: string; principalId: string } | undefined): void {
+    if (!record) return;
+    this.keys.delete(`clientId:${keyOf(record.clientId)}`);
+    this.keys.delete(`principalId:${keyOf(record.principalId)}`);
+  }
+
+  find(field: PrincipalField, id: string): string | undefined {
+    return this.keys.get(`${field}:${keyOf(id)}`);
+  }
+
+  clear(): void {
+    this.keys.clear();
+  }
+}
+
 /** The in-memory store; writes go through {@link Store.commit} so they are journaled first. */
 export class Store {
   private state: StoreState;
   private journal?: StoreJournal;
   /** identity key → keys of its federated credentials. */
   private ficIndex = new Map<string, Set<string>>();
+  /** Identities and system-assigned identities by client id and principal id (token requests name them so). */
+  private principals = { identities: new PrincipalIndex(), systemAssigned: new PrincipalIndex() };
   /** Sorted keys of the collections that are listed by prefix, so a page costs O(log n + page size). */
   private sortedKeys: Partial<Record<keyof StoreCollections, SortedKeys>> = {
     subscriptions: new SortedKeys(() => this.state.subscriptions),
@@ -246,6 +275,13 @@ export class Store {
         }
       } else if (op.t === "clear") {
         for (const index of Object.values(this.sortedKeys)) index.invalidate();
+      }
+      if ((op.t === "put" || op.t === "del") && (op.c === "identities" || op.c === "systemAssigned")) {
+        this.principals[op.c].remove(this.state[op.c][op.k]);
+        if (op.t === "put") this.principals[op.c].add(op.k, op.v as { clientId: string; principalId: string });
+      } else if (op.t === "clear") {
+        this.principals.identities.clear();
+        this.principals.systemAssigned.clear();
       }
       applyOp(this.state, op, this.ficIndex);
     }
@@ -300,9 +336,10 @@ export class Store {
     return { start, end, keyAt: (i) => keys[i]!, valueAt: (i) => values[keys[i]!]! };
   }
 
-  /** Every identity, in key order. */
-  allIdentities(): IdentityRecord[] {
-    return valuesOf(this.identitiesUnder(""));
+  /** The user-assigned identity with this client id or principal id (any casing). */
+  identityByPrincipal(field: PrincipalField, id: string): IdentityRecord | undefined {
+    const key = this.principals.identities.find(field, id);
+    return key === undefined ? undefined : this.state.identities[key];
   }
 
   /** A federated credential by lowercased id. */
@@ -321,9 +358,10 @@ export class Store {
     return this.state.systemAssigned[scopeKey];
   }
 
-  /** Every enabled system-assigned identity. */
-  allSystemAssigned(): SystemAssignedRecord[] {
-    return valuesOf(this.rangeUnder<SystemAssignedRecord>("systemAssigned", ""));
+  /** The system-assigned identity with this client id or principal id (any casing). */
+  systemAssignedByPrincipal(field: PrincipalField, id: string): SystemAssignedRecord | undefined {
+    const key = this.principals.systemAssigned.find(field, id);
+    return key === undefined ? undefined : this.state.systemAssigned[key];
   }
 
   /** Seeded associated resources of an identity. */
@@ -346,14 +384,9 @@ export class Store {
   private rebuildIndex(): void {
     this.ficIndex.clear();
     for (const [k, fic] of Object.entries(this.state.fics)) indexFic(this.ficIndex, k, fic.identityKey);
+    for (const [k, identity] of Object.entries(this.state.identities)) this.principals.identities.add(k, identity);
+    for (const [k, system] of Object.entries(this.state.systemAssigned)) this.principals.systemAssigned.add(k, system);
   }
-}
-
-/** The values of a range, in order. */
-export function valuesOf<T>(range: SortedRange<T>): T[] {
-  const out: T[] = [];
-  for (let i = range.start; i < range.end; i++) out.push(range.valueAt(i));
-  return out;
 }
 
 /** The keys of a range, in order. */

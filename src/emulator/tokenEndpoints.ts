@@ -50,13 +50,12 @@ export function findTokenSubject(store: Store, by: { clientId?: string; resource
     const system = store.systemAssigned(key);
     return system ? { ...system, resourceId: system.scope } : undefined;
   }
-  const matches = (v: string | undefined, want: string): boolean => v !== undefined && v.toLowerCase() === want.toLowerCase();
   if (by.clientId || by.objectId) {
     const field = by.clientId ? "clientId" : "principalId";
     const want = (by.clientId ?? by.objectId)!;
-    const identity = store.allIdentities().find((i) => matches(i[field], want));
+    const identity = store.identityByPrincipal(field, want);
     if (identity) return { ...identity, resourceId: identity.id };
-    const system = store.allSystemAssigned().find((s) => matches(s[field], want));
+    const system = store.systemAssignedByPrincipal(field, want);
     return system ? { ...system, resourceId: system.scope } : undefined;
   }
   const host = store.systemAssigned(keyOf(store.meta.hostResourceId));

@@ -83,3 +83,50 @@ it("serves many overlapping identity operations in parallel without losing any",
   const remaining = Object.values(emu.control.state().identities).filter((i) => i.name.startsWith("parallel-"));
   expect(remaining).toHaveLength(100);
 });
+
+it("finds identities by client id or object id among thousands, and forgets deleted and disabled ones", async () => {
+  const { identities } = emu.control.seed({ identities: Array.from({ length: 2000 }, (_, i) => ({ resourceGroup: "many", name: `member-${i}` })) });
+  const target = identities[1234]!;
+  for (const r of [imds({ client_id: target.clientId.toUpperCase() }), appService({ object_id: target.principalId })]) {
+    expect(r.status).toBe(200);
+    expect(claims(r.json.access_token)).toMatchObject({ oid: target.principalId, appid: target.clientId, xms_mirid: target.id });
+  }
+  const scope = `/subscriptions/${emu.subscriptionId}/resourceGroups/many/providers/Microsoft.Web/sites/app`;
+  const system = emu.control.enableSystemAssigned(scope);
+  expect(claims(imds({ client_id: system.clientId }).json.access_token)["xms_mirid"]).toBe(scope);
+
+  expect((await call(emu, "DELETE", `${target.id}?api-version=2024-11-30`)).status).toBe(200);
+  expect(imds({ client_id: target.clientId }).json).toEqual({ error: "invalid_request", error_description: "Identity not found" });
+  expect(appService({ object_id: target.principalId }).status).toBe(400);
+  emu.control.disableSystemAssigned(scope);
+  expect(imds({ client_id: system.clientId }).json).toEqual({ error: "invalid_request", error_description: "Identity not found" });
+  // A neighbour is unaffected.
+  expect(imds({ client_id: identities[1235]!.clientId }).status).toBe(200);
+});
+
+it("keeps the client id and object id lookup equal to a scan of the store through random writes and a reset", async () => {
+  const own = createEmulator({ ficWriteWindowMs: 0 });
+  const store = own.engine.store;
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const check = (): void => {
+    for (const i of Object.values(store.snapshot().identities)) {
+      expect(store.identityByPrincipal("clientId", i.clientId)).toBe(i);
+      expect(store.identityByPrincipal("principalId", i.principalId.toUpperCase())).toBe(i);
+    }
+  };
+  // Seeding an existing name replaces the record (same ids); deleting goes through ARM.
+  const known: Array<{ id: string; clientId: string }> = [];
+  for (let round = 0; round < 60; round++) {
+    if (random() < 0.6) known.push(...own.control.seed({ identities: [{ resourceGroup: "churn", name: `c-${Math.floor(random() * 20)}`, tags: { round: String(round) } }] }).identities);
+    else if (known.length > 0) await call(own, "DELETE", `${known[Math.floor(random() * known.length)]!.id}?api-version=2024-11-30`);
+    check();
+  }
+  const gone = known.filter((k) => !store.identity(k.id.toLowerCase()));
+  expect(gone.length).toBeGreaterThan(0);
+  for (const k of gone) expect(store.identityByPrincipal("clientId", k.clientId)).toBeUndefined();
+  own.control.reset();
+  for (const k of known) expect(store.identityByPrincipal("clientId", k.clientId)).toBeUndefined();
+  const host = store.systemAssigned(store.meta.hostResourceId.toLowerCase())!;
+  expect(store.systemAssignedByPrincipal("clientId", host.clientId)).toBe(host);
+});
