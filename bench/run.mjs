@@ -37,7 +37,7 @@ const config = quick
       get: { count: 2000, rounds: 7 },
       overhead: { count: 20_000, rounds: 5 },
       concurrent: { count: 5000, concurrency: 32, rounds: 4 },
-      list: { count: 100_000, rounds: 2 },
+      list: { count: 100_000, rounds: 3 },
       bulk: { count: 1000, concurrency: 16, rounds: 2 },
       fic: { identities: 50, perIdentity: 20, rounds: 2 },
       capacity: { seconds: 10, connections: 32 },
