@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { PipelineRequest } from "@azure/core-rest-pipeline";
+import { createAbortError, raceAbort, type AbortSignalLike } from "./abort.js";
 import { logger } from "./logger.js";
 import type { ResolvedManagedIdentityAuthOptions } from "./managedIdentityAuthOptions.js";
 
@@ -27,9 +27,6 @@ export class ManagedIdentityTokenError extends Error {
   }
 }
 
-/** An `AbortSignal`, or any signal the Azure SDK pipeline accepts. */
-export type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
-
 /** Acquires, caches and refreshes the token for one backend, shared by all requests that use it. */
 export interface ManagedIdentityTokenProvider {
   /**
@@ -44,36 +41,10 @@ export interface ManagedIdentityTokenProvider {
   getTokenForRequest(abortSignal?: AbortSignalLike): Promise<AccessToken | undefined>;
 }
 
-function createAbortError(): Error {
-  const error = new Error("The request was aborted while waiting for a managed-identity token.");
-  error.name = "AbortError";
-  return error;
-}
+const WAIT_ABORTED = "The request was aborted while waiting for a managed-identity token.";
 
 // ManagedIdentityCredential ignores abort signals, and the acquisition is shared anyway: only the
-// caller's wait can be cut short.
-function raceAbort<T>(promise: Promise<T>, abortSignal: AbortSignalLike | undefined): Promise<T> {
-  if (!abortSignal) {
-    return promise;
-  }
-  if (abortSignal.aborted) {
-    return Promise.reject(createAbortError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(createAbortError());
-    abortSignal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        abortSignal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        abortSignal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
+// caller's wait can be cut short (raceAbort).
 
 // @azure/identity (with MSAL) is loaded only when a default credential is first needed: importing
 // it up front more than doubled the package's cold start, for a feature most clients never use.
@@ -160,14 +131,14 @@ export function createManagedIdentityTokenProvider(options: ResolvedManagedIdent
 
   async function getToken(abortSignal?: AbortSignalLike): Promise<AccessToken | undefined> {
     if (abortSignal?.aborted) {
-      throw createAbortError();
+      throw createAbortError(WAIT_ABORTED);
     }
     const previous = cached;
     if (previous && !isDue(previous, Date.now())) {
       return previous;
     }
     try {
-      return await raceAbort(sharedAcquisition(), abortSignal);
+      return await raceAbort(sharedAcquisition(), abortSignal, WAIT_ABORTED);
     } catch (error: unknown) {
       if (!(error instanceof ManagedIdentityTokenError)) {
         throw error;
