@@ -3,9 +3,9 @@
  * (App Service and IMDS protocols, system- and user-assigned) and the generated per-version
  * clients, configured only through the environment lines the emulator prints.
  */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "arm-managed-identity/emulator";
+import { runJsonChild } from "./jsonChild.js";
 
 let emu: RunningEmulator;
 const child = join(__dirname, "fixtures", "managedIdentityClient.ts");
@@ -19,22 +19,8 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-function runChild(env: Record<string, string>): Promise<any> {
-  const base: Record<string, string> = {};
-  // A clean environment: only what a user's process would get, plus PATH/HOME for node itself.
-  for (const name of ["PATH", "HOME", "TMPDIR"]) if (process.env[name]) base[name] = process.env[name]!;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", child], { cwd: join(__dirname, "..", ".."), env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const line = stdout.trim().split("\n").pop() ?? "";
-      try {
-        const parsed = JSON.parse(line);
-        if (parsed.fatal) reject(new Error(`${parsed.fatal}\n${stderr}`));
-        else resolve(parsed);
-      } catch {
-        reject(new Error(`child failed: ${error?.message}\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+function runChild(env: Record<string, string>) {
+  return runJsonChild(child, env, 60_000);
 }
 
 it("App Service protocol, system-assigned identity of the host: CRUD and paging on four API versions", async () => {

@@ -4,10 +4,10 @@
  * ManagedIdentityCredential and creates, reads, updates, lists (many pages) and deletes identities
  * and federated credentials (createOrUpdate and ensure) on several API versions.
  */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { apiVersionSpecs, type ApiVersion } from "arm-managed-identity";
 import { startEmulator, type RunningEmulator } from "arm-managed-identity/emulator";
+import { runJsonChild } from "./jsonChild.js";
 
 const VERSIONS: ApiVersion[] = ["2018-11-30", "2022-01-31-preview", "2024-11-30", "2026-05-31"];
 const IDENTITIES = 11;
@@ -25,23 +25,8 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function runChild(env: Record<string, string>): Promise<any> {
-  const base: Record<string, string> = {};
-  // Only what a user's process would get, plus PATH/HOME for node itself.
-  for (const name of ["PATH", "HOME", "TMPDIR"]) if (process.env[name]) base[name] = process.env[name]!;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", child], { cwd: join(__dirname, "..", ".."), env: { ...base, ...env }, timeout: 100_000 }, (error, stdout, stderr) => {
-      const line = stdout.trim().split("\n").pop() ?? "";
-      try {
-        const parsed = JSON.parse(line);
-        if (parsed.fatal) reject(new Error(`${parsed.fatal}\n${stderr}`));
-        else resolve(parsed);
-      } catch {
-        reject(new Error(`child failed: ${error?.message}\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+function runChild(env: Record<string, string>) {
+  return runJsonChild(child, env, 100_000);
 }
 
 it("ManagedServiceIdentityClient with ManagedIdentityCredential: identities and federated credentials on four API versions", async () => {
