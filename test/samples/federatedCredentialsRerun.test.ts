@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectSuccess, requireBuiltPackage, root, runSample, cleanEnv } from "./runSample";
+import { emulatorEnv, expectSuccess, requireBuiltPackage, root, runSample } from "./runSample";
 
 interface CliEmulator {
   process: ChildProcess;
@@ -71,10 +71,6 @@ function state(emulator: CliEmulator): Promise<{ identities: Record<string, unkn
   });
 }
 
-function sampleEnv(emulator: CliEmulator): Record<string, string> {
-  return { ...cleanEnv(), ...emulator.env, ARM_MANAGED_IDENTITY_ENDPOINT: emulator.endpoint };
-}
-
 beforeAll(() => {
   requireBuiltPackage();
   dataDir = mkdtempSync(join(tmpdir(), "arm-managed-identity-fic-rerun-"));
@@ -88,7 +84,7 @@ jest.setTimeout(90_000);
 
 it("a second run against the same --data-dir emulator makes no write and says so", async () => {
   running = await startCli();
-  const first = await runSample("federatedCredentials.ts", sampleEnv(running));
+  const first = await runSample("federatedCredentials.ts", emulatorEnv(running));
   expectSuccess(first);
   expect(first.stdout).toMatch(/^identity app-deployer: created /m);
   for (const name of ["github-main", "github-production", "aks-payments-worker"]) expect(first.stdout).toMatch(new RegExp(`^credential ${name}: created `, "m"));
@@ -97,7 +93,7 @@ it("a second run against the same --data-dir emulator makes no write and says so
   await stopCli(running);
 
   running = await startCli();
-  const second = await runSample("federatedCredentials.ts", sampleEnv(running));
+  const second = await runSample("federatedCredentials.ts", emulatorEnv(running));
   expectSuccess(second);
   expect(second.stdout).toMatch(/^identity app-deployer: unchanged /m);
   for (const name of ["github-main", "github-production", "aks-payments-worker"]) expect(second.stdout).toMatch(new RegExp(`^credential ${name}: unchanged `, "m"));
