@@ -3,6 +3,7 @@
  * that hands requests straight to the engine, without sockets or TLS.
  */
 import { createHttpHeaders, RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { createAbortError, raceAbort } from "../customizations/abort.js";
 import type { EmulatorEngine } from "./engine.js";
 import { isTokenPath } from "./tokenEndpoints.js";
 
@@ -20,45 +21,20 @@ async function bodyBuffer(request: PipelineRequest): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The error the pipeline's own clients throw on abort (callers check `name === "AbortError"`). */
-function abortError(): Error {
-  const error = new Error("The operation was aborted.");
-  error.name = "AbortError";
-  return error;
-}
-
-/** Settles with `work`, or rejects with an AbortError as soon as `signal` aborts (e.g. during injected latency). */
-function untilAborted<T>(work: Promise<T>, signal: PipelineRequest["abortSignal"]): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError());
-    signal.addEventListener("abort", onAbort);
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** Creates an HttpClient that serves every request from `engine` (ARM and token endpoints). */
 export function createEmulatorHttpClient(engine: EmulatorEngine): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      if (request.abortSignal?.aborted) throw abortError();
+      if (request.abortSignal?.aborted) throw createAbortError();
       const url = new URL(request.url);
       const headers: Record<string, string> = {};
       for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
       const emuRequest = { method: request.method, url: url.pathname + url.search, headers, body: await bodyBuffer(request), origin: url.origin };
       const handled = isTokenPath(url.pathname) ? Promise.resolve(engine.handleToken(emuRequest)) : engine.handleArm(emuRequest);
-      const response = await untilAborted(handled, request.abortSignal);
+      // Injected latency can be cut short by the caller's signal, as a socket's wait would be.
+      const response = await raceAbort(handled, request.abortSignal);
       if (response.reset) throw new RestError("socket hang up", { code: "ECONNRESET", request });
-      if (request.abortSignal?.aborted) throw abortError();
+      if (request.abortSignal?.aborted) throw createAbortError();
       return { request, status: response.status, headers: createHttpHeaders(response.headers), bodyAsText: response.body ?? "" };
     },
   };
