@@ -43,9 +43,6 @@ export interface ManagedIdentityTokenProvider {
 
 const WAIT_ABORTED = "The request was aborted while waiting for a managed-identity token.";
 
-// ManagedIdentityCredential ignores abort signals, and the acquisition is shared anyway: only the
-// caller's wait can be cut short (raceAbort).
-
 // @azure/identity (with MSAL) is loaded only when a default credential is first needed: importing
 // it up front more than doubled the package's cold start, for a feature most clients never use.
 async function createDefaultCredential(options: ResolvedManagedIdentityAuthOptions): Promise<TokenCredential> {
@@ -138,6 +135,8 @@ export function createManagedIdentityTokenProvider(options: ResolvedManagedIdent
       return previous;
     }
     try {
+      // ManagedIdentityCredential ignores abort signals, and the acquisition is shared anyway: only
+      // the caller's wait can be cut short.
       return await raceAbort(sharedAcquisition(), abortSignal, WAIT_ABORTED);
     } catch (error: unknown) {
       if (!(error instanceof ManagedIdentityTokenError)) {
