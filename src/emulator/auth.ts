@@ -8,7 +8,7 @@ import type { VerifiedTokenCache } from "./tokenCache.js";
 import { verifyToken, type TokenClaims } from "./tokens.js";
 
 /** Audiences real ARM accepts; the emulator also accepts its own endpoints. */
-export const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
+const ARM_AUDIENCES = ["https://management.azure.com", "https://management.core.windows.net"];
 
 function normalizeAudience(aud: string): string {
   return aud.replace(/\/+$/, "").toLowerCase();

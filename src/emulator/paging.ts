@@ -13,12 +13,12 @@ export interface Page<T> {
 }
 
 /** Encodes the position after `lastKey`. */
-export function encodeSkipToken(lastKey: string): string {
+function encodeSkipToken(lastKey: string): string {
   return Buffer.from(JSON.stringify({ v: 1, after: lastKey }), "utf8").toString("base64url");
 }
 
 /** Decodes a `$skiptoken`, refusing anything the emulator did not produce. */
-export function decodeSkipToken(token: string): string {
+function decodeSkipToken(token: string): string {
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new Error("not base64url");
     const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { v?: unknown; after?: unknown };

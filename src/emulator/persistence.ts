@@ -126,7 +126,7 @@ function writeSnapshot(dir: string, state: StoreState): void {
 }
 
 /** Write to a temp file, fsync, rename over the target, fsync the folder: never a half-written file. */
-export function writeFileDurably(path: string, content: string): void {
+function writeFileDurably(path: string, content: string): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, "w");
   try {

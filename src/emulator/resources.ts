@@ -59,7 +59,7 @@ function shapeGroup(group: ResourceGroupRecord): Record<string, unknown> {
 }
 
 /** Ops that delete a resource group with everything in it. */
-export function deleteGroupOps(store: Store, group: ResourceGroupRecord): StoreOp[] {
+function deleteGroupOps(store: Store, group: ResourceGroupRecord): StoreOp[] {
   const key = keyOf(group.id);
   const ops: StoreOp[] = [];
   for (const identityKey of keysOf(store.identitiesUnder(key + "/"))) ops.push(...store.deleteIdentityOps(identityKey));

@@ -8,9 +8,9 @@ import type { AssociatedResource, FicRecord, IdentityRecord, SystemAssignedRecor
 /** Resource type of user-assigned identities. */
 export const IDENTITY_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities";
 /** Resource type of federated identity credentials. */
-export const FIC_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
+const FIC_TYPE = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
 /** Resource type of system-assigned identities. */
-export const SYSTEM_ASSIGNED_TYPE = "Microsoft.ManagedIdentity/identities";
+const SYSTEM_ASSIGNED_TYPE = "Microsoft.ManagedIdentity/identities";
 
 /**
  * `systemData` lives in the shared ARM common-types (`TrackedResource`/`ProxyResource` from v3 on),
@@ -25,7 +25,7 @@ export function isApiVersion(version: string): version is ApiVersion {
 }
 
 /** Whether a version's resources carry `systemData`. */
-export function hasSystemData(version: ApiVersion): boolean {
+function hasSystemData(version: ApiVersion): boolean {
   return apiVersionList.indexOf(version) >= apiVersionList.indexOf(SYSTEM_DATA_SINCE);
 }
 
@@ -47,7 +47,7 @@ export function propertyNames(version: ApiVersion, model: string): readonly stri
 }
 
 /** Top-level property names of a model (e.g. of `AzureResource`). */
-export function modelPropertyNames(version: ApiVersion, model: string): readonly string[] {
+function modelPropertyNames(version: ApiVersion, model: string): readonly string[] {
   return Object.keys(apiVersionSpecs[version].models[model]?.properties ?? {});
 }
 

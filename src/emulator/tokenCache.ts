@@ -7,7 +7,7 @@
 import { checkLifetime, verifyToken, type TokenCheck, type TokenClaims } from "./tokens.js";
 
 /** How many distinct tokens are remembered by default. */
-export const DEFAULT_VERIFIED_TOKEN_CAPACITY = 1000;
+const DEFAULT_VERIFIED_TOKEN_CAPACITY = 1000;
 
 /** A bounded, least-recently-used memo of verified tokens, for one signing secret at a time. */
 export class VerifiedTokenCache {

@@ -42,7 +42,7 @@ export function issueToken(store: Store, subject: { tenantId: string; principalI
 }
 
 /** Finds the identity a token request names (none named: the host's system-assigned identity). */
-export function findTokenSubject(store: Store, by: { clientId?: string; resourceId?: string; objectId?: string }): TokenSubject | undefined {
+function findTokenSubject(store: Store, by: { clientId?: string; resourceId?: string; objectId?: string }): TokenSubject | undefined {
   if (by.resourceId) {
     const key = keyOf(by.resourceId.replace(/\/+$/, ""));
     const identity = store.identity(key);

@@ -9,7 +9,7 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Most federated identity credentials one identity may have. */
 export const MAX_FICS_PER_IDENTITY = 20;
 /** Longest issuer, subject or audience. */
-export const MAX_FIC_FIELD_LENGTH = 600;
+const MAX_FIC_FIELD_LENGTH = 600;
 
 const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
 const FIC_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/;
