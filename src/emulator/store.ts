@@ -263,25 +263,26 @@ export class Store {
     this.journal?.commit(ops);
     const bulk = ops.length > BULK_INDEX_CHANGE;
     for (const op of ops) {
-      if ((op.t === "put" || op.t === "del") && this.sortedKeys[op.c]) {
-        const index = this.sortedKeys[op.c]!;
-        const existed = op.k in (this.state[op.c] as Record<string, unknown>);
-        if (bulk) {
-          if (existed !== (op.t === "put")) index.invalidate();
-        } else if (op.t === "put" && !existed) {
-          index.added(op.k);
-        } else if (op.t === "del" && existed) {
-          index.removed(op.k);
-        }
-      } else if (op.t === "clear") {
+      if (op.t === "clear") {
         for (const index of Object.values(this.sortedKeys)) index.invalidate();
-      }
-      if ((op.t === "put" || op.t === "del") && (op.c === "identities" || op.c === "systemAssigned")) {
-        this.principals[op.c].remove(this.state[op.c][op.k]);
-        if (op.t === "put") this.principals[op.c].add(op.k, op.v as { clientId: string; principalId: string });
-      } else if (op.t === "clear") {
         this.principals.identities.clear();
         this.principals.systemAssigned.clear();
+      } else if (op.t === "put" || op.t === "del") {
+        const index = this.sortedKeys[op.c];
+        if (index) {
+          const existed = op.k in (this.state[op.c] as Record<string, unknown>);
+          if (bulk) {
+            if (existed !== (op.t === "put")) index.invalidate();
+          } else if (op.t === "put" && !existed) {
+            index.added(op.k);
+          } else if (op.t === "del" && existed) {
+            index.removed(op.k);
+          }
+        }
+        if (op.c === "identities" || op.c === "systemAssigned") {
+          this.principals[op.c].remove(this.state[op.c][op.k]);
+          if (op.t === "put") this.principals[op.c].add(op.k, op.v as { clientId: string; principalId: string });
+        }
       }
       applyOp(this.state, op, this.ficIndex);
     }
