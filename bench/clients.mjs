@@ -9,7 +9,7 @@ import { Agent, fetch } from "undici";
 export const API_VERSION = "2024-11-30";
 
 /** Names of the implementations, in the order rounds interleave them. */
-export const IMPLEMENTATIONS = ["ours", "arm-msi", "raw"];
+const IMPLEMENTATIONS = ["ours", "arm-msi", "raw"];
 
 /** A TokenCredential that returns a token fetched once from the emulator's control API. */
 function staticCredential(token) {

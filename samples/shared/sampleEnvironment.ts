@@ -65,7 +65,7 @@ export async function emulatorControl(method: "GET" | "POST" | "PUT" | "DELETE",
  * Sends one Resource Manager request with a bearer token: for the few calls outside
  * Microsoft.ManagedIdentity the samples need (subscriptions, resource groups).
  */
-export async function armRequest(
+async function armRequest(
   credential: TokenCredential,
   method: "GET" | "PUT",
   path: string,
