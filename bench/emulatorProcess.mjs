@@ -53,6 +53,8 @@ export async function startEmulatorProcess(options = {}, execArgv = []) {
     },
     async stop() {
       await dispatcher.close();
+      // An emulator that already died would never send "exit" again, and send() would throw.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.send("stop");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
