@@ -172,11 +172,19 @@ describe("faults and throttling", () => {
   });
 
   it("throttles with the documented per-resource read limit and the client waits for Retry-After", async () => {
+    // The clock stands still for the first two requests, so the second meets an empty bucket
+    // however long the machine takes between them.
+    const clock = jest.spyOn(Date, "now").mockReturnValue(Date.now());
     emu.control.setThrottling({});
     const url = `${emu.endpoint}/subscriptions/${emu.subscriptionId}/resourceGroups/rg-faults/providers/Microsoft.ManagedIdentity/userAssignedIdentities/target?api-version=2024-11-30`;
     const headers = { authorization: `Bearer ${emu.control.getToken()}` };
-    expect((await send(url, { headers, ca: emu.caCertificate })).status).toBe(200);
-    const throttled = await send(url, { headers, ca: emu.caCertificate });
+    let throttled;
+    try {
+      expect((await send(url, { headers, ca: emu.caCertificate })).status).toBe(200);
+      throttled = await send(url, { headers, ca: emu.caCertificate });
+    } finally {
+      clock.mockRestore();
+    }
     expect(throttled.status).toBe(429);
     // 0.5 requests per second per resource: a token comes back within 2 s.
     expect(["1", "2"]).toContain(throttled.headers["retry-after"]);
